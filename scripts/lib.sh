@@ -1,0 +1,81 @@
+# Shared shell helpers for run.sh, test.sh and db.sh. Source it; do not run it.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PGBIN="/usr/lib/postgresql/15/bin"
+
+log() { printf '\033[1;34m[resourcemap]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[resourcemap] %s\033[0m\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) for: $*"; fi; }
+
+apt_install() {
+  log "installing Debian packages: $*"
+  as_root apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_postgis_packages() {
+  if [ ! -x "$PGBIN/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
+    apt_install postgresql-15 postgresql-15-postgis-3 postgresql-contrib
+  fi
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net); it was not found on PATH"
+}
+
+ensure_node() {
+  command -v npm >/dev/null || apt_install nodejs npm
+}
+
+# A free loopback TCP port, starting from $1.
+free_port() {
+  local port=$1
+  while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Runs a command as the postgres user (PostgreSQL refuses to run as root).
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Creates (if needed) and starts a cluster in $1 on port $2. Extra args are server options.
+start_cluster() {
+  local dir=$1 port=$2; shift 2
+  mkdir -p "$dir/run"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    mkdir -p "$dir/data"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    chmod 700 "$dir/data"
+    as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=trust \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  if ! as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 $*" start >/dev/null \
+      || { tail -20 "$dir/server.log" >&2; die "PostgreSQL did not start (log above)"; }
+  fi
+}
+
+stop_cluster() {
+  local dir=$1
+  if [ -f "$dir/data/PG_VERSION" ] && as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  fi
+}
+
+# Port a running cluster in $1 listens on (from postmaster.pid line 4).
+cluster_port() { sed -n 4p "$1/data/postmaster.pid" 2>/dev/null; }
+
+# Creates database $3 with the extensions the schema needs, on cluster socket dir $1, port $2.
+create_database() {
+  local sock=$1 port=$2 db=$3
+  if ! as_postgres "$PGBIN/psql" -h "$sock" -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_postgres "$PGBIN/createdb" -h "$sock" -p "$port" -U postgres -E UTF8 -T template0 "$db"
+  fi
+  as_postgres "$PGBIN/psql" -h "$sock" -p "$port" -U postgres -d "$db" -q -v ON_ERROR_STOP=1 \
+    -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+}
