@@ -41,15 +41,19 @@ as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Creates (if needed) and starts a cluster in $1 on port $2. Extra args are server options.
+# Creates (if needed) and starts a cluster in $1 on port $2. If $dir/password exists when the
+# cluster is created, TCP logins need that password (scram); otherwise loopback TCP is trusted
+# (throwaway test clusters only). Extra args are server options.
 start_cluster() {
   local dir=$1 port=$2; shift 2
   mkdir -p "$dir/run"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     mkdir -p "$dir/data"
+    local auth=(--auth-host=trust)
+    [ -f "$dir/password" ] && auth=(--auth-host=scram-sha-256 "--pwfile=$dir/password")
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
     chmod 700 "$dir/data"
-    as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=trust \
+    as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust "${auth[@]}" \
       -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"

@@ -77,7 +77,8 @@ CREATE TABLE teams (
     is_sample            boolean NOT NULL DEFAULT false,
     created_at           timestamptz NOT NULL DEFAULT now(),
     updated_at           timestamptz NOT NULL DEFAULT now(),
-    search_text          text GENERATED ALWAYS AS (rm_fold(name || ' ' || parent_unit || ' ' || coalesce(description, ''))) STORED
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text          text GENERATED ALWAYS AS (rm_fold(name || ' ' || parent_unit || ' ' || coalesce(description, '') || ' ' || coalesce(admin_names, ''))) STORED
 );
 CREATE INDEX teams_geom_gix ON teams USING gist (geom);
 CREATE INDEX teams_geog_gix ON teams USING gist ((geom::geography));
@@ -105,7 +106,8 @@ CREATE TABLE red_sites (
     geom             geometry(Point, 4326) NOT NULL,
     source_id        text NOT NULL REFERENCES data_sources(id),
     is_sample        boolean NOT NULL DEFAULT false,
-    search_text      text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(address, '') || ' ' || coalesce(story, ''))) STORED
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text      text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(address, '') || ' ' || coalesce(story, '') || ' ' || coalesce(admin_names, ''))) STORED
 );
 CREATE INDEX red_sites_geom_gix ON red_sites USING gist (geom);
 CREATE INDEX red_sites_admin_ix ON red_sites (admin_code);
@@ -127,7 +129,8 @@ CREATE TABLE hardship_villages (
     area                      geometry(MultiPolygon, 4326),
     source_id                 text NOT NULL REFERENCES data_sources(id),
     is_sample                 boolean NOT NULL DEFAULT false,
-    search_text               text GENERATED ALWAYS AS (rm_fold(name)) STORED
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text               text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(admin_names, ''))) STORED
 );
 CREATE INDEX hardship_villages_geom_gix ON hardship_villages USING gist (geom);
 CREATE INDEX hardship_villages_admin_ix ON hardship_villages (admin_code);
@@ -143,7 +146,8 @@ CREATE TABLE border_areas (
     geom                geometry(MultiPolygon, 4326) NOT NULL,
     source_id           text NOT NULL REFERENCES data_sources(id),
     is_sample           boolean NOT NULL DEFAULT false,
-    search_text         text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(neighbour_province, ''))) STORED
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text         text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(neighbour_province, '') || ' ' || coalesce(admin_names, ''))) STORED
 );
 CREATE INDEX border_areas_geom_gix ON border_areas USING gist (geom);
 CREATE INDEX border_areas_admin_ix ON border_areas (admin_code);
@@ -158,7 +162,8 @@ CREATE TABLE border_markers (
     geom               geometry(Point, 4326) NOT NULL,
     source_id          text NOT NULL REFERENCES data_sources(id),
     is_sample          boolean NOT NULL DEFAULT false,
-    search_text        text GENERATED ALWAYS AS (rm_fold('moc ' || marker_number || ' ' || marker_number)) STORED,
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text        text GENERATED ALWAYS AS (rm_fold('moc ' || marker_number || ' ' || marker_number || ' ' || coalesce(admin_names, ''))) STORED,
     UNIQUE (neighbour_country, marker_number)
 );
 CREATE INDEX border_markers_geom_gix ON border_markers USING gist (geom);
@@ -185,7 +190,8 @@ CREATE TABLE needs (
     updated_at        timestamptz NOT NULL DEFAULT now(),
     source_id         text NOT NULL REFERENCES data_sources(id),
     is_sample         boolean NOT NULL DEFAULT false,
-    search_text       text GENERATED ALWAYS AS (rm_fold(title || ' ' || category || ' ' || public_summary)) STORED,
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text       text GENERATED ALWAYS AS (rm_fold(title || ' ' || category || ' ' || public_summary || ' ' || coalesce(admin_names, ''))) STORED,
     CHECK (window_end >= window_start)
 );
 CREATE INDEX needs_geom_gix ON needs USING gist (geom);
@@ -209,7 +215,47 @@ CREATE TABLE activities (
     geom           geometry(Point, 4326) NOT NULL,
     source_id      text NOT NULL REFERENCES data_sources(id),
     is_sample      boolean NOT NULL DEFAULT false,
-    search_text    text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(campaign, ''))) STORED
+    admin_names          text,                   -- names of the admin units (all versions) containing it; kept by trigger
+    search_text    text GENERATED ALWAYS AS (rm_fold(name || ' ' || coalesce(campaign, '') || ' ' || coalesce(admin_names, ''))) STORED
 );
 CREATE INDEX activities_geom_gix ON activities USING gist (geom);
 CREATE INDEX activities_admin_ix ON activities (admin_code);
+
+-- Place names make "quang nam" find the teams, sites and villages located in Quảng Nam (and, since
+-- the 2025 merger, in Đà Nẵng), not only records whose own name mentions it. A BEFORE trigger runs
+-- before generated columns are computed, so search_text picks the names up.
+CREATE OR REPLACE FUNCTION rm_set_admin_names() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.admin_names := (
+        SELECT string_agg(DISTINCT a.name, ' ')
+        FROM admin_units a
+        WHERE a.level <> 'country' AND ST_Intersects(a.geom, NEW.geom));
+    RETURN NEW;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['teams', 'red_sites', 'hardship_villages', 'border_areas', 'border_markers', 'needs', 'activities'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OF geom ON %I FOR EACH ROW EXECUTE FUNCTION rm_set_admin_names()', t || '_admin_names', t);
+    END LOOP;
+END $$;
+
+-- Re-derives place names after admin units are loaded or changed.
+CREATE OR REPLACE FUNCTION rm_refresh_admin_names() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['teams', 'red_sites', 'hardship_villages', 'border_areas', 'border_markers', 'needs', 'activities'] LOOP
+        EXECUTE format('UPDATE %I x SET admin_names = (SELECT string_agg(DISTINCT a.name, '' '') FROM admin_units a WHERE a.level <> ''country'' AND ST_Intersects(a.geom, x.geom))', t);
+    END LOOP;
+END $$;
+
+-- Each word of a search becomes one LIKE pattern over the folded text, so word order does not
+-- matter ("nam tra my clb" finds "CLB ... Nam Trà My"). LIKE wildcards in the input are escaped.
+CREATE OR REPLACE FUNCTION rm_like_patterns(query text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+AS $$
+    SELECT coalesce(array_agg('%' || replace(replace(replace(w, '\', '\\'), '%', '\%'), '_', '\_') || '%'), '{}')
+    FROM regexp_split_to_table(rm_fold(query), '\s+') AS w
+    WHERE w <> ''
+$$;

@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace ResourceMap.Api.Infrastructure;
+
+public static class Database
+{
+    /// <summary>One pooled data source for the app: the first PostGIS call on a new connection is slow.</summary>
+    public static IServiceCollection AddResourceMapDatabase(this IServiceCollection services, ResourceMapOptions options)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "ResourceMap";
+        services.AddSingleton(builder.Build());
+        services.AddSingleton<Migrator>();
+        return services;
+    }
+
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    /// <summary>Reads an embedded .sql resource, so SQL stays in visible files next to the code using it.</summary>
+    public static string EmbeddedSql(string fileName)
+    {
+        var assembly = typeof(Database).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + fileName, StringComparison.Ordinal));
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ResourceMap.Api.Infrastructure;
+
+/// <summary>RFC 9457 problem details for the errors clients can fix.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail, string title = "Invalid request") =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    /// <summary>Problem details for every error, including binding failures and unhandled exceptions; never a stack trace.</summary>
+    public static IServiceCollection AddResourceMapProblems(this IServiceCollection services) =>
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            // Minimal API binding failures ("limit=abc") arrive as BadHttpRequestException: say what was wrong.
+            if (ctx.Exception is BadHttpRequestException bad)
+            {
+                ctx.ProblemDetails.Status = bad.StatusCode;
+                ctx.ProblemDetails.Title = "Invalid request";
+                ctx.ProblemDetails.Detail = bad.Message;
+                ctx.HttpContext.Response.StatusCode = bad.StatusCode;
+            }
+        });
+}

@@ -1,0 +1,115 @@
+namespace ResourceMap.Api.Layers;
+
+public enum FilterKind { TextList, Number, Boolean }
+
+/// <summary>A filter a layer accepts as a query parameter. Its SQL is fixed here and reads parameter @{Name}.</summary>
+public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, string Description, IReadOnlyCollection<string>? AllowedValues = null);
+
+/// <summary>
+/// A map layer: which table it reads, which properties the public sees and which filters it takes.
+/// PropertiesSql is a jsonb_build_object over alias t; private columns are simply never listed.
+/// </summary>
+public sealed record LayerDefinition(
+    string Id, string TitleVi, string TitleEn, string Table, string GeometryType,
+    string PropertiesSql, IReadOnlyList<LayerFilter> Filters);
+
+public static class LayerCatalog
+{
+    static readonly string[] TeamTypes = ["club", "team", "group", "specialist"];
+    static readonly string[] TeamStatuses = ["active", "inactive"];
+    static readonly string[] SiteRanks = ["special-national", "national", "provincial", "unranked"];
+    static readonly string[] RelicTypes = ["historical", "revolutionary", "architectural", "archaeological", "memorial", "scenic"];
+    static readonly string[] NeedStatuses = ["open", "proposed", "accepted", "in-progress", "done", "declined", "cancelled"];
+    static readonly string[] Priorities = ["low", "normal", "high", "urgent"];
+
+    public static readonly IReadOnlyList<LayerDefinition> All =
+    [
+        new("teams", "Câu lạc bộ, đội, nhóm tình nguyện", "Volunteer teams and clubs", "teams", "Point",
+            """
+            jsonb_build_object('name', t.name, 'team_type', t.team_type, 'parent_unit', t.parent_unit,
+                'admin_code', t.admin_code, 'skills', t.skills, 'languages', t.languages, 'members', t.members,
+                'capacity', t.capacity, 'status', t.status, 'founded_on', t.founded_on, 'description', t.description,
+                'public_phone', t.public_phone, 'public_email', t.public_email, 'public_url', t.public_url,
+                'service_radius_m', t.service_radius_m, 'last_assigned_at', t.last_assigned_at,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("skill", FilterKind.TextList, "t.skills @> @skill", "Skill codes the team must all have, comma-separated (see /api/skills)."),
+                new("type", FilterKind.TextList, "t.team_type = ANY(@type)", "Team types, comma-separated.", TeamTypes),
+                new("status", FilterKind.TextList, "t.status = ANY(@status)", "active or inactive.", TeamStatuses),
+                new("language", FilterKind.TextList, "t.languages && @language", "ISO 639-3 language codes, any of (e.g. xdg for Xơ Đăng, kxm for Khmer)."),
+            ]),
+        new("red-addresses", "Địa chỉ đỏ, di tích", "Red-address historical sites", "red_sites", "Point",
+            """
+            jsonb_build_object('name', t.name, 'relic_type', t.relic_type, 'rank', t.rank,
+                'recognised_year', t.recognised_year, 'story', t.story, 'visiting_info', t.visiting_info,
+                'address', t.address, 'admin_code', t.admin_code, 'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("rank", FilterKind.TextList, "t.rank = ANY(@rank)", "Heritage ranks, comma-separated.", SiteRanks),
+                new("relic_type", FilterKind.TextList, "t.relic_type = ANY(@relic_type)", "Relic types, comma-separated.", RelicTypes),
+            ]),
+        new("hardship-villages", "Thôn, ấp đặc biệt khó khăn", "Hardship villages", "hardship_villages", "Point",
+            """
+            jsonb_build_object('name', t.name, 'admin_code', t.admin_code, 'poverty_rate', t.poverty_rate,
+                'households', t.households, 'population', t.population, 'ethnic_groups', t.ethnic_groups,
+                'extremely_difficult', t.extremely_difficult, 'new_rural_criteria_met', t.new_rural_criteria_met,
+                'new_rural_criteria_total', t.new_rural_criteria_total, 'last_served_on', t.last_served_on,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("min_poverty", FilterKind.Number, "t.poverty_rate >= @min_poverty", "Minimum poverty rate, % of households."),
+                new("max_new_rural", FilterKind.Number, "t.new_rural_criteria_met <= @max_new_rural", "At most this many new-rural (nông thôn mới) criteria met."),
+                new("extremely_difficult", FilterKind.Boolean, "t.extremely_difficult = @extremely_difficult", "Only (or never) extremely difficult villages."),
+                new("ethnic_group", FilterKind.TextList, "t.ethnic_groups && @ethnic_group", "Ethnic groups, any of (e.g. Xơ Đăng, Khmer)."),
+            ]),
+        new("border-areas", "Khu vực biên giới", "Border areas", "border_areas", "MultiPolygon",
+            """
+            jsonb_build_object('name', t.name, 'kind', t.kind, 'admin_code', t.admin_code,
+                'neighbour_country', t.neighbour_country, 'neighbour_province', t.neighbour_province,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2 (LA, KH, CN)."),
+                new("kind", FilterKind.TextList, "t.kind = ANY(@kind)", "border-commune or border-belt.", ["border-commune", "border-belt"]),
+            ]),
+        new("border-markers", "Cột mốc, cọc dấu biên giới", "Border markers", "border_markers", "Point",
+            """
+            jsonb_build_object('marker_number', t.marker_number, 'marker_type', t.marker_type,
+                'neighbour_country', t.neighbour_country, 'border_area_id', t.border_area_id, 'admin_code', t.admin_code,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2."),
+                new("marker_type", FilterKind.TextList, "t.marker_type = ANY(@marker_type)", "main, secondary or stake (cọc dấu).", ["main", "secondary", "stake"]),
+            ]),
+        // Needs show their public summary only: restricted_details (beneficiaries) never leave through a layer.
+        new("needs", "Nhu cầu hỗ trợ", "Needs", "needs", "Point",
+            """
+            jsonb_build_object('title', t.title, 'category', t.category, 'required_skills', t.required_skills,
+                'volunteers_needed', t.volunteers_needed, 'window_start', t.window_start, 'window_end', t.window_end,
+                'priority', t.priority, 'status', t.status, 'public_summary', t.public_summary,
+                'village_id', t.village_id, 'admin_code', t.admin_code, 'created_at', t.created_at,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("status", FilterKind.TextList, "t.status = ANY(@status)", "Need statuses, comma-separated.", NeedStatuses),
+                new("priority", FilterKind.TextList, "t.priority = ANY(@priority)", "Priorities, comma-separated.", Priorities),
+                new("skill", FilterKind.TextList, "t.required_skills && @skill", "Needs asking for any of these skill codes."),
+                new("category", FilterKind.TextList, "t.category = ANY(@category)", "Need categories, comma-separated."),
+            ]),
+        new("activities", "Hoạt động, công trình thanh niên", "Volunteer activities", "activities", "Point",
+            """
+            jsonb_build_object('name', t.name, 'campaign', t.campaign, 'started_on', t.started_on, 'ended_on', t.ended_on,
+                'participants', t.participants, 'volunteer_hours', t.volunteer_hours, 'beneficiaries', t.beneficiaries,
+                'outputs', t.outputs, 'team_id', t.team_id, 'need_id', t.need_id, 'admin_code', t.admin_code,
+                'source_id', t.source_id, 'is_sample', t.is_sample)
+            """,
+            [
+                new("campaign", FilterKind.TextList, "t.campaign = ANY(@campaign)", "Campaign names, comma-separated (e.g. Tháng Thanh niên)."),
+                new("team", FilterKind.Number, "t.team_id = @team", "Activities of one team (id)."),
+            ]),
+    ];
+
+    public static LayerDefinition? Find(string id) => All.FirstOrDefault(l => l.Id == id);
+}

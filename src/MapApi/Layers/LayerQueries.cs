@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace ResourceMap.Api.Layers;
+
+/// <summary>
+/// The SQL behind the layer endpoints. Statements are assembled only from the fixed fragments of
+/// LayerCatalog; every value a client sends is a bound parameter.
+/// </summary>
+public static class LayerQueries
+{
+    static string FeatureJson(LayerDefinition layer) => $"""
+        json_build_object('type', 'Feature', 'id', t.id,
+            'geometry', ST_AsGeoJSON(t.geom, 6)::json,
+            'properties', {layer.PropertiesSql.Trim()} || jsonb_build_object('layer', @layer_id::text))::text
+        """;
+
+    public sealed record FeatureQuery(
+        bool Bbox, bool Search, bool AdminUnit, bool After, IReadOnlyList<LayerFilter> Filters);
+
+    /// <summary>One page of features in id order (keyset paging), plus one row to tell whether a next page exists.</summary>
+    public static string Features(LayerDefinition layer, FeatureQuery query)
+    {
+        var sql = new StringBuilder($"SELECT t.id, {FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE TRUE");
+        if (query.Bbox)
+            // && alone is exact for points; ST_Intersects keeps polygons honest, and still uses the GiST index.
+            sql.Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
+        if (query.Search)
+            sql.Append("\n  AND t.search_text LIKE ALL (rm_like_patterns(@q))");
+        if (query.AdminUnit)
+            sql.Append("\n  AND ST_Intersects(t.geom, (SELECT a.geom FROM admin_units a WHERE a.id = @admin_unit_id))");
+        foreach (var filter in query.Filters)
+            sql.Append("\n  AND ").Append(filter.Sql);
+        if (query.After)
+            sql.Append("\n  AND t.id > @after");
+        sql.Append("\nORDER BY t.id\nLIMIT @limit + 1");
+        return sql.ToString();
+    }
+
+    public static string FeatureById(LayerDefinition layer) =>
+        $"SELECT t.id, {FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE t.id = @id";
+
+    /// <summary>Feature count and extent of every layer in one round trip.</summary>
+    public static string Summaries() => string.Join("\nUNION ALL\n", LayerCatalog.All.Select(l => $"""
+        SELECT '{l.Id}' AS id, count(*) AS features,
+               ST_XMin(ST_Extent(geom)) AS min_lon, ST_YMin(ST_Extent(geom)) AS min_lat,
+               ST_XMax(ST_Extent(geom)) AS max_lon, ST_YMax(ST_Extent(geom)) AS max_lat
+        FROM {l.Table}
+        """));
+
+    /// <summary>
+    /// The version of an admin unit code to filter by: the one in force on @date if any, else the latest.
+    /// Codes are versioned because the 2025 reorganisation merged provinces.
+    /// </summary>
+    public const string ResolveAdminUnit = """
+        SELECT id FROM admin_units
+        WHERE code = @code
+        ORDER BY (valid_from <= @date AND (valid_to IS NULL OR valid_to > @date)) DESC, valid_from DESC
+        LIMIT 1
+        """;
+}

@@ -1,0 +1,32 @@
+using ResourceMap.Api.AdminUnits;
+using ResourceMap.Api.Health;
+using ResourceMap.Api.Import;
+using ResourceMap.Api.Infrastructure;
+using ResourceMap.Api.Layers;
+using ResourceMap.Api.Skills;
+using ResourceMap.Api.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+var options = ResourceMapOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddSingleton(options);
+builder.Services.AddResourceMapDatabase(options);
+builder.Services.AddSingleton<DataLoader>();
+builder.Services.AddResourceMapProblems();
+builder.Services.AddResourceMapOpenApi();
+
+var app = builder.Build();
+if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
+await app.PrepareDatabaseAsync(options);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseResourceMapOpenApi();
+app.UseWebMap(options);
+app.MapHealthApi();
+app.MapLayersApi();
+app.MapAdminUnitsApi();
+app.MapSkillsApi();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

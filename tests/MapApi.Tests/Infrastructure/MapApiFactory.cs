@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace ResourceMap.Tests.Infrastructure;
+
+/// <summary>The real application, in process, against its own copy of the seeded PostGIS database.</summary>
+public sealed class MapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string DatabaseName { get; private set; } = "";
+    public NpgsqlDataSource Sql { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        DatabaseName = await TestDatabase.CreateSeededCopyAsync();
+        Sql = NpgsqlDataSource.Create(TestDatabase.ConnectionString(DatabaseName));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("RESOURCEMAP_DB", TestDatabase.ConnectionString(DatabaseName));
+        builder.UseSetting("RESOURCEMAP_SEED", "false");
+        builder.UseSetting("RESOURCEMAP_DATA_DIR", TestDatabase.DataDirectory);
+        builder.UseEnvironment("Testing");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await Sql.DisposeAsync();
+        await base.DisposeAsync();
+        await TestDatabase.DropAsync(DatabaseName);
+    }
+}
