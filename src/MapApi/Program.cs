@@ -1,4 +1,5 @@
 using ResourceMap.Api.AdminUnits;
+using ResourceMap.Api.Auth;
 using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
@@ -13,6 +14,7 @@ builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
 builder.Services.AddResourceMapProblems();
 builder.Services.AddResourceMapOpenApi();
+builder.Services.AddResourceMapAuth(builder.Configuration);
 
 var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
@@ -26,6 +28,7 @@ app.MapHealthApi();
 app.MapLayersApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
+app.MapAuthApi();
 await app.RunAsync();
 return 0;
 

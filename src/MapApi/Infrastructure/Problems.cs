@@ -15,6 +15,17 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required");
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed");
+
+    /// <summary>A 400 listing every problem found in the input, so a form can show them all at once.</summary>
+    public static ProblemHttpResult Invalid(IReadOnlyList<string> errors) =>
+        TypedResults.Problem(detail: string.Join(" ", errors), statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
     /// <summary>Problem details for every error, including binding failures and unhandled exceptions; never a stack trace.</summary>
     public static IServiceCollection AddResourceMapProblems(this IServiceCollection services) =>
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>

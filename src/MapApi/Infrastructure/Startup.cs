@@ -50,8 +50,11 @@ public static class CommandLine
                         Console.WriteLine($"Imported {rows} rows into {args[1]}.");
                     }
                     return 0;
+                case "users":
+                    await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+                    return await Auth.UserCommands.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), args);
                 default:
-                    Console.Error.WriteLine("Usage: MapApi [migrate | seed | import <table> <file.geojson|file.json>]");
+                    Console.Error.WriteLine("Usage: MapApi [migrate | seed | import <table> <file.geojson|file.json> | " + Auth.UserCommands.Usage + "]");
                     return 2;
             }
         }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ResourceMap.Api.Infrastructure;
+
+/// <summary>
+/// The needs/matching/teams/auth APIs speak snake_case (team_id, distance_m), like the GeoJSON
+/// properties PostGIS renders; the global options stay as they are for the earlier endpoints.
+/// </summary>
+public static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static IResult Ok<T>(T value) => TypedResults.Json(value, Options);
+    public static IResult Created<T>(string location, T value) => new CreatedJson<T>(location, value);
+
+    /// <summary>Reads a JSON body; a malformed body, an unknown property or a wrong type becomes a message for a 400 problem.</summary>
+    public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        if (request.ContentLength is > MaxBodyBytes) return (null, $"The body may be at most {MaxBodyBytes / 1024} KB.");
+        if (request.HasJsonContentType() is false) return (null, "Send a JSON body with Content-Type: application/json.");
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, ct);
+            return value is null ? (null, "The body must be a JSON object.") : (value, null);
+        }
+        catch (JsonException e)
+        {
+            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path.TrimStart('$', '.')}";
+            return (null, $"The JSON body is not valid{where}: {FirstSentence(e.Message)}");
+        }
+    }
+
+    public static async Task<(JsonObject? Value, string? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength is > MaxBodyBytes) return (null, $"The body may be at most {MaxBodyBytes / 1024} KB.");
+        if (request.HasJsonContentType() is false) return (null, "Send a JSON body with Content-Type: application/json.");
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is JsonObject o ? (o, null) : (null, "The body must be a JSON object.");
+        }
+        catch (JsonException e) { return (null, $"The JSON body is not valid: {FirstSentence(e.Message)}"); }
+    }
+
+    static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..(cut + 1)] : message;
+    }
+
+    sealed class CreatedJson<T>(string location, T value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.Location = location;
+            return TypedResults.Json(value, Options, statusCode: StatusCodes.Status201Created).ExecuteAsync(http);
+        }
+    }
+}
