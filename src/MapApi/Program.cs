@@ -4,6 +4,7 @@ using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
+using ResourceMap.Api.Needs;
 using ResourceMap.Api.Skills;
 using ResourceMap.Api.Web;
 
@@ -29,6 +30,7 @@ app.MapLayersApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
 app.MapAuthApi();
+app.MapNeedsApi();
 await app.RunAsync();
 return 0;
 
