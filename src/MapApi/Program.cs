@@ -4,8 +4,10 @@ using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
+using ResourceMap.Api.Matching;
 using ResourceMap.Api.Needs;
 using ResourceMap.Api.Skills;
+using ResourceMap.Api.Teams;
 using ResourceMap.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +33,8 @@ app.MapAdminUnitsApi();
 app.MapSkillsApi();
 app.MapAuthApi();
 app.MapNeedsApi();
+app.MapMatchingApi();
+app.MapTeamsApi();
 await app.RunAsync();
 return 0;
 
