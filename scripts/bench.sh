@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Matching benchmark in one command: starts a throwaway PostGIS (like test.sh), generates a national
+# data set (default 100,000 teams; BENCH_TEAMS=… or --teams=…), then measures in one run the HTTP API,
+# the same SQL straight to PostGIS and a naive full scan; prints p50/p95/throughput and the ratios.
+# Other knobs: BENCH_NEEDS, BENCH_REQUESTS, BENCH_NAIVE_REQUESTS, BENCH_CONCURRENCY (or --needs=… etc.).
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_dotnet
+ensure_postgis_packages
+
+BENCH_PG=$(mktemp -d /tmp/resourcemap-bench.XXXXXX)
+chmod 755 "$BENCH_PG"
+cleanup() { stop_cluster "$BENCH_PG" || true; rm -rf "$BENCH_PG"; }
+trap cleanup EXIT
+
+port=$(free_port 55800)
+log "starting a throwaway PostGIS on 127.0.0.1:$port"
+start_cluster "$BENCH_PG" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+  -c max_connections=100 -c shared_buffers=256MB -c maintenance_work_mem=256MB
+create_database "$BENCH_PG/run" "$port" bench
+
+log "building MapApi and MatchingBench (Release)"
+dotnet build "$REPO_ROOT/src/MapApi/MapApi.csproj" -c Release -nologo -v quiet -o "$BENCH_PG/api" >/dev/null
+dotnet build "$REPO_ROOT/bench/MatchingBench/MatchingBench.csproj" -c Release -nologo -v quiet -o "$BENCH_PG/bench" >/dev/null
+
+export BENCH_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
+export BENCH_API_DLL="$BENCH_PG/api/MapApi.dll"
+dotnet "$BENCH_PG/bench/MatchingBench.dll" "$@"
