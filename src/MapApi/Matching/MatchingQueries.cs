@@ -20,8 +20,9 @@ namespace ResourceMap.Api.Matching;
 ///
 /// Index use: ST_DWithin(t.geom::geography, point, max_reach) with max_reach = the largest radius any active team
 /// declares (capped at 500 km) is the pre-filter the teams_geog_gix GiST index answers; the per-team radius is then
-/// checked on that small set. KNN (&lt;-&gt;) is not used: the order is by score, not by distance, so an index-ordered scan
-/// would not stop early.
+/// checked on that small set with ST_Distance on the ellipsoid, computed once per team. Service areas are found
+/// through teams_service_area_gix (ST_Covers). KNN (&lt;-&gt;) is not used: the order is by score, not by distance,
+/// so an index-ordered scan could not stop early.
 /// </summary>
 public static class MatchingQueries
 {
@@ -31,45 +32,80 @@ public static class MatchingQueries
         "(free_capacity = capacity − volunteers of overlapping proposed/accepted assignments); L = 0.5·min(days since last assignment, 90)/90 + " +
         "0.5/(1 + accepted assignments in the last 90 days), never assigned = 90 days. Ties: nearer first, then lower team id.";
 
-    /// <summary>The per-team terms. @lon, @lat, @skills, @from, @to, @volunteers; rows only for teams that reach the place.</summary>
-    const string Terms = """
-        SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity,
-               ST_Distance(t.geom::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography) AS distance_m,
-               greatest(coalesce(t.service_radius_m, 0)::float8,
-                        CASE WHEN t.service_area IS NULL THEN 0
-                             ELSE ST_Length(ST_LongestLine(t.geom, t.service_area)::geography) END) AS reach_m,
-               ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s = ANY(t.skills) ORDER BY s) AS covered,
-               ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s <> ALL(t.skills) ORDER BY s) AS missing,
-               t.capacity - coalesce((SELECT sum(a.volunteers) FROM assignments a
-                                      WHERE a.team_id = t.id AND a.status IN ('proposed', 'accepted')
-                                        AND a.period && daterange(@from, @to, '[]')), 0)::int AS free_capacity,
-               CASE WHEN t.last_assigned_at IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - (t.last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) END AS days_since,
-               (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
-                                                    AND a.decided_at > now() - interval '90 days')::int AS recent
-        FROM teams t
+    const string Point = "ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)";
+
+    /// <summary>
+    /// The index pre-filter. ST_DWithin on geography is answered by teams_geog_gix (geog &amp;&amp; _ST_Expand(point, r)); the
+    /// radius is the largest any active team declares, capped at 500 km. The coarse cut uses sphere arithmetic
+    /// (use_spheroid =&gt; false: ~8× cheaper per row here) widened by 1% to cover the sphere/ellipsoid gap (&lt; 0.5%);
+    /// the exact per-team reach test below is on the ellipsoid.
+    /// </summary>
+    const string PreFilter = $"""
+        ST_DWithin(t.geom::geography, {Point}::geography,
+                   (SELECT least(500000, coalesce(max(r.service_radius_m), 0)) * 1.01 FROM teams r WHERE r.status = 'active'),
+                   false)
         """;
 
-    const string Filters = """
-          AND t.status = 'active'
-          AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
-          AND (SELECT range_agg(av.period) FROM team_availability av WHERE av.team_id = t.id) @> daterange(@from, @to, '[]')
-          AND (@exclude_need::bigint IS NULL OR NOT EXISTS (
-                SELECT 1 FROM assignments x WHERE x.need_id = @exclude_need::bigint AND x.team_id = t.id AND x.status IN ('proposed', 'accepted')))
+    /// <summary>
+    /// Teams that reach the place, with their ellipsoidal distance computed once (MATERIALIZED keeps PostgreSQL
+    /// from recomputing it in the score and the sort). {0} is the pre-filter, or TRUE for the naive scan.
+    /// </summary>
+    const string InReach = $$"""
+        reachable AS MATERIALIZED (
+            SELECT t.id, t.service_radius_m, ST_Distance(t.geom::geography, {{Point}}::geography) AS distance_m
+            FROM teams t
+            WHERE {0}
+              AND t.service_radius_m IS NOT NULL
+              -- cheap sphere gate (1% margin) so the ellipsoidal distance is computed only near the team's own radius
+              AND ST_DWithin(t.geom::geography, {{Point}}::geography, t.service_radius_m * 1.01, false)
+              AND t.status = 'active'
+              AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
+        ),
+        in_reach AS (
+            SELECT id, distance_m FROM reachable WHERE distance_m <= service_radius_m
+            UNION
+            SELECT t.id, ST_Distance(t.geom::geography, {{Point}}::geography)
+            FROM teams t
+            WHERE t.service_area IS NOT NULL AND ST_Covers(t.service_area, {{Point}})
+              AND t.status = 'active'
+              AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
+        ),
+        """;
+
+    /// <summary>The per-team terms for the teams in reach that are available for the whole window.</summary>
+    const string Candidates = """
+        candidates AS (
+            SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity, r.distance_m,
+                   greatest(coalesce(t.service_radius_m, 0)::float8,
+                            CASE WHEN t.service_area IS NULL THEN 0
+                                 ELSE ST_Length(ST_LongestLine(t.geom, t.service_area)::geography) END) AS reach_m,
+                   ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s = ANY(t.skills) ORDER BY s) AS covered,
+                   ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s <> ALL(t.skills) ORDER BY s) AS missing,
+                   t.capacity - coalesce((SELECT sum(a.volunteers) FROM assignments a
+                                          WHERE a.team_id = t.id AND a.status IN ('proposed', 'accepted')
+                                            AND a.period && daterange(@from, @to, '[]')), 0)::int AS free_capacity,
+                   CASE WHEN t.last_assigned_at IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - (t.last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) END AS days_since,
+                   (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
+                                                        AND a.decided_at > now() - interval '90 days')::int AS recent
+            FROM in_reach r JOIN teams t ON t.id = r.id
+            WHERE (SELECT range_agg(av.period) FROM team_availability av WHERE av.team_id = t.id) @> daterange(@from, @to, '[]')
+              AND (@exclude_need::bigint IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM assignments x WHERE x.need_id = @exclude_need::bigint AND x.team_id = t.id AND x.status IN ('proposed', 'accepted')))
+        ),
         """;
 
     const string Score = """
-        SELECT m.*, round((100 * (0.35 * m.d + 0.30 * m.s + 0.20 * m.c + 0.15 * m.l))::numeric, 2)::float8 AS score
-        FROM (
-            SELECT x.*,
-                   CASE WHEN x.reach_m > 0 THEN greatest(0, 1 - x.distance_m / x.reach_m) ELSE 0 END AS d,
-                   CASE WHEN cardinality(@skills::text[]) = 0 THEN 1.0
-                        ELSE cardinality(x.covered)::float8 / cardinality(@skills::text[]) END AS s,
-                   least(greatest(x.free_capacity, 0), greatest(@volunteers, 1))::float8 / greatest(@volunteers, 1) AS c,
-                   0.5 * least(coalesce(x.days_since, 90), 90) / 90.0 + 0.5 / (1 + x.recent) AS l
-            FROM candidates x) m
-        """;
-
-    const string Output = """
+        scored AS (
+            SELECT m.*, round((100 * (0.35 * m.d + 0.30 * m.s + 0.20 * m.c + 0.15 * m.l))::numeric, 2)::float8 AS score
+            FROM (
+                SELECT x.*,
+                       CASE WHEN x.reach_m > 0 THEN greatest(0, 1 - x.distance_m / x.reach_m) ELSE 0 END AS d,
+                       CASE WHEN cardinality(@skills::text[]) = 0 THEN 1.0
+                            ELSE cardinality(x.covered)::float8 / cardinality(@skills::text[]) END AS s,
+                       least(greatest(x.free_capacity, 0), greatest(@volunteers, 1))::float8 / greatest(@volunteers, 1) AS c,
+                       0.5 * least(coalesce(x.days_since, 90), 90) / 90.0 + 0.5 / (1 + x.recent) AS l
+                FROM candidates x) m
+        )
         SELECT id, name, team_type, lon, lat, distance_m, reach_m, covered, missing, s AS skill_coverage,
                free_capacity, capacity, days_since, recent, score
         FROM scored
@@ -78,42 +114,14 @@ public static class MatchingQueries
         LIMIT @limit
         """;
 
-    /// <summary>The matching query: index pre-filter, own-reach check, then score.</summary>
-    public const string Match = $"""
-        WITH reachable AS (
-            SELECT t.id FROM teams t
-            WHERE ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography,
-                             (SELECT least(500000, coalesce(max(r.service_radius_m), 0))::float8 FROM teams r WHERE r.status = 'active'))
-              AND ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography, t.service_radius_m)
-            UNION
-            SELECT t.id FROM teams t
-            WHERE t.service_area IS NOT NULL AND ST_Covers(t.service_area, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326))
-        ),
-        candidates AS (
-            {Terms}
-            JOIN reachable USING (id)
-            WHERE TRUE
-            {Filters}
-        ),
-        scored AS ({Score})
-        {Output}
-        """;
+    /// <summary>The matching query served by the API: index pre-filter, exact reach, availability, capacity, score.</summary>
+    public static readonly string Match = "WITH " + string.Format(System.Globalization.CultureInfo.InvariantCulture, InReach, PreFilter) + Candidates + Score;
 
     /// <summary>
-    /// The same ranking without the index pre-filter: every team's distance is computed (for the benchmark's
-    /// "naive" line only; never served).
+    /// The same ranking without the index pre-filter: every active team's ellipsoidal distance is computed
+    /// (the benchmark's "naive full scan"; never served).
     /// </summary>
-    public const string NaiveMatch = $"""
-        WITH candidates AS (
-            {Terms}
-            WHERE (ST_Distance(t.geom::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography) <= t.service_radius_m
-                   OR (t.service_area IS NOT NULL AND ST_Covers(t.service_area, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326))))
-            {Filters}
-            ORDER BY ST_Distance(t.geom::geography, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography)
-        ),
-        scored AS ({Score})
-        {Output}
-        """;
+    public static readonly string NaiveMatch = "WITH " + string.Format(System.Globalization.CultureInfo.InvariantCulture, InReach, "TRUE") + Candidates + Score;
 
     public const string NeedForMatching = """
         SELECT ST_X(n.geom), ST_Y(n.geom), n.required_skills, n.window_start, n.window_end, n.volunteers_needed,
