@@ -18,8 +18,7 @@ var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseResourceMapProblems();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();
