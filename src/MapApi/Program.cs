@@ -1,4 +1,5 @@
 using ResourceMap.Api.AdminUnits;
+using ResourceMap.Api.Coordinates;
 using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
@@ -25,6 +26,7 @@ app.MapHealthApi();
 app.MapLayersApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
+app.MapCoordinatesApi();
 await app.RunAsync();
 return 0;
 
