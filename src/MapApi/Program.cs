@@ -24,6 +24,7 @@ app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();
 app.MapLayersApi();
+app.MapLayerTilesApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
 app.MapCoordinatesApi();
