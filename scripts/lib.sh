@@ -72,7 +72,7 @@ stop_cluster() {
 }
 
 # Port a running cluster in $1 listens on (from postmaster.pid line 4).
-cluster_port() { sed -n 4p "$1/data/postmaster.pid" 2>/dev/null; }
+cluster_port() { sed -n 4p "$1/data/postmaster.pid" 2>/dev/null || true; }
 
 # Creates database $3 with the extensions the schema needs, on cluster socket dir $1, port $2.
 create_database() {

@@ -19,7 +19,7 @@ log "starting a throwaway PostGIS on 127.0.0.1:$port"
 # Durability is irrelevant for a cluster deleted after the run.
 start_cluster "$TEST_PG" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
 export RESOURCEMAP_TEST_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
-export RESOURCEMAP_DATA_DIR="$REPO_ROOT/data"
+export RESOURCEMAP_DATA_DIR="${RESOURCEMAP_DATA_DIR:-$REPO_ROOT/data}"
 export RESOURCEMAP_WEB_ROOT="$REPO_ROOT/src/MapWeb"
 
 RESULTS="$REPO_ROOT/artifacts/test-results"

@@ -61,11 +61,15 @@ public sealed class DataLoader(NpgsqlDataSource dataSource, ILogger<DataLoader> 
 
         // Identifiers below come from the catalog, never from the file's text.
         var columnList = string.Join(", ", keys.Select(k => $"\"{k}\""));
-        var selectList = string.Join(", ", keys.Select(k => $"r.\"{k}\""));
+        // A key missing from one record takes the column's default, not NULL (jsonb_populate_record would give NULL).
+        var record = isGeoJson ? "coalesce(f->'properties', '{}')" : "f";
+        var selectList = string.Join(", ", keys.Select(k => k == "geom" || columns[k].Default is null
+            ? $"r.\"{k}\""
+            : $"CASE WHEN {record} ? '{k}' THEN r.\"{k}\" ELSE {columns[k].Default} END"));
         string rowSource;
         if (isGeoJson)
         {
-            var toGeometry = columns["geom"] == "MULTIPOLYGON"
+            var toGeometry = columns["geom"].Type == "MULTIPOLYGON"
                 ? "ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326))"
                 : "ST_SetSRID(ST_GeomFromGeoJSON(f->>'geometry'), 4326)";
             rowSource = $$"""
@@ -90,8 +94,10 @@ public sealed class DataLoader(NpgsqlDataSource dataSource, ILogger<DataLoader> 
             throw new DataLoadException($"{Path.GetFileName(path)} → {table}: {e.MessageText}{(e.Detail is null ? "" : " (" + e.Detail + ")")}");
         }
 
-        if (columns.ContainsKey("id") && keys.Contains("id"))
-            await conn.Command($"""SELECT setval(pg_get_serial_sequence('"{table}"', 'id'), greatest((SELECT max(id) FROM "{table}"), 1))""")
+        // Explicit ids bypass the identity sequence: move it past them so later inserts do not collide.
+        if (keys.Contains("id")
+            && await conn.Command($"""SELECT pg_get_serial_sequence('"{table}"', 'id')""").ExecuteScalarAsync(ct) is string sequence)
+            await conn.Command($"""SELECT setval(@sequence, greatest((SELECT max(id) FROM "{table}"), 1))""", ("sequence", sequence))
                 .ExecuteNonQueryAsync(ct);
         return rows;
     }
@@ -126,19 +132,24 @@ public sealed class DataLoader(NpgsqlDataSource dataSource, ILogger<DataLoader> 
         return keys;
     }
 
-    /// <summary>Columns a file may set (generated columns excluded), with the geometry type of each geometry column.</summary>
-    static async Task<Dictionary<string, string>> LoadableColumnsAsync(NpgsqlConnection conn, string table, CancellationToken ct)
+    sealed record Column(string Type, string? Default);
+
+    /// <summary>Columns a file may set (generated columns excluded): geometry subtype or SQL type, and default expression.</summary>
+    static async Task<Dictionary<string, Column>> LoadableColumnsAsync(NpgsqlConnection conn, string table, CancellationToken ct)
     {
         const string sql = """
             SELECT a.attname,
                    CASE WHEN a.atttypid = 'geometry'::regtype THEN upper(postgis_typmod_type(a.atttypmod))
-                        ELSE format_type(a.atttypid, a.atttypmod) END
+                        ELSE format_type(a.atttypid, a.atttypmod) END,
+                   pg_get_expr(d.adbin, d.adrelid)
             FROM pg_attribute a
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = @table::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
             """;
-        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        var columns = new Dictionary<string, Column>(StringComparer.Ordinal);
         await using var reader = await conn.Command(sql, ("table", table)).ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) columns[reader.GetString(0)] = reader.GetString(1);
+        while (await reader.ReadAsync(ct))
+            columns[reader.GetString(0)] = new Column(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         return columns;
     }
 }

@@ -27,18 +27,30 @@ public static class Problems
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     /// <summary>Problem details for every error, including binding failures and unhandled exceptions; never a stack trace.</summary>
-    public static IServiceCollection AddResourceMapProblems(this IServiceCollection services) =>
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+    public static IServiceCollection AddResourceMapProblems(this IServiceCollection services)
+    {
+        // Binding failures ("limit=abc") throw in every environment, so the handler below can explain them.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
-            // Minimal API binding failures ("limit=abc") arrive as BadHttpRequestException: say what was wrong.
             if (ctx.Exception is BadHttpRequestException bad)
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.ProblemDetails.Title = "Invalid request";
                 ctx.ProblemDetails.Detail = bad.Message;
-                ctx.HttpContext.Response.StatusCode = bad.StatusCode;
             }
         });
+    }
+
+    public static WebApplication UseResourceMapProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
 }

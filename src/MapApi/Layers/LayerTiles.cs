@@ -1,0 +1,57 @@
+using Npgsql;
+using ResourceMap.Api.Infrastructure;
+
+namespace ResourceMap.Api.Layers;
+
+/// <summary>Mapbox Vector Tiles of a layer, built entirely by PostGIS (ST_AsMVT), for clients such as MapLibre or QGIS.</summary>
+public static class LayerTiles
+{
+    /// <summary>Beyond this many features a tile is thinned (by id order), so a low-zoom tile never costs seconds.</summary>
+    public const int MaxFeaturesPerTile = 5000;
+
+    // The envelope is widened by the buffer before the index test so features just outside still render their edge.
+    static string TileSql(LayerDefinition layer) => $"""
+        WITH bounds AS (
+            SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
+                   ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS search
+        ),
+        features AS (
+            SELECT t.id,
+                   ST_AsMVTGeom(ST_Transform(t.geom, 3857), bounds.tile, 4096, 64, true) AS geom,
+                   {layer.PropertiesSql.Trim()} AS properties
+            FROM {layer.Table} t, bounds
+            WHERE t.geom && bounds.search
+            ORDER BY t.id
+            LIMIT {MaxFeaturesPerTile}
+        )
+        SELECT ST_AsMVT(features.*, @layer_id, 4096, 'geom', 'id') FROM features WHERE geom IS NOT NULL
+        """;
+
+    public static IEndpointRouteBuilder MapLayerTilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/layers/{layer}/tiles/{z:int}/{x:int}/{y:int}.mvt", GetTile)
+            .WithTags("Layers")
+            .WithName("GetLayerTile")
+            .WithSummary("A Mapbox Vector Tile (EPSG:3857) of a layer, public properties only")
+            .WithDescription($"z 0–20; at most {MaxFeaturesPerTile} features per tile.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.mapbox-vector-tile")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    {
+        if (LayerCatalog.Find(layer) is not { } definition)
+            return Problems.NotFound($"There is no layer '{layer}'.");
+        if (z is < 0 or > 20) return Problems.BadRequest("z must lie between 0 and 20.");
+        var size = 1 << z;
+        if (x < 0 || x >= size || y < 0 || y >= size) return Problems.BadRequest($"At zoom {z}, x and y must lie between 0 and {size - 1}.");
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var tile = (byte[]?)await conn.Command(TileSql(definition), ("z", z), ("x", x), ("y", y), ("layer_id", definition.Id))
+            .ExecuteScalarAsync(ct) ?? [];
+        response.Headers.CacheControl = "public, max-age=60";
+        return TypedResults.Bytes(tile, "application/vnd.mapbox-vector-tile");
+    }
+}
