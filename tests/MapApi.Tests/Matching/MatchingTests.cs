@@ -6,17 +6,6 @@ namespace ResourceMap.Tests.Matching;
 
 public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<FixtureApiFactory>
 {
-    /// <summary>The documented score, recomputed from the fields the API returns.</summary>
-    static double Recompute(JsonNode m, int volunteers)
-    {
-        var d = Math.Max(0, 1 - m["distance_m"]!.GetValue<double>() / m["reach_m"]!.GetValue<double>());
-        var s = m["skill_coverage"]!.GetValue<double>();
-        var c = Math.Min(Math.Max(m["free_capacity"]!.GetValue<int>(), 0), volunteers) / (double)volunteers;
-        var days = m["days_since_last_assignment"]?.GetValue<int>() ?? 90;
-        var l = 0.5 * Math.Min(days, 90) / 90.0 + 0.5 / (1 + m["recent_assignments"]!.GetValue<int>());
-        return Math.Round(100 * (0.35 * d + 0.30 * s + 0.20 * c + 0.15 * l), 2);
-    }
-
     [Fact]
     public async Task Matches_for_a_village_need_are_eligible_correctly_measured_and_ordered_by_the_documented_score()
     {
@@ -51,7 +40,7 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
                 SELECT ST_Distance(t.geom::geography, n.geom::geography) FROM teams t, needs n WHERE t.id = @t AND n.id = @n
                 """, facts, ("n", id));
             Assert.InRange(m["distance_m"]!.GetValue<double>(), distance - 1, distance + 1);
-            Assert.Equal(Recompute(m, 8), m["score"]!.GetValue<double>(), 2);
+            Assert.Equal(MatchScore.Recompute(m, 8), m["score"]!.GetValue<double>(), 2);
             Assert.Matches(@"^\d+\.\d km · 2/2 skills · \d+ free places? · (never assigned|last assigned \d+ days? ago|last assigned today)$", m["reasons"]!.GetValue<string>());
             Assert.Matches(@"^\d+,\d km · 2/2 kỹ năng · còn \d+ chỗ · ", m["reasons_vi"]!.GetValue<string>());
         }
@@ -81,7 +70,7 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
         Assert.Equal(["digital-skills"], partial["skills_missing"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal(0.5, partial["skill_coverage"]!.GetValue<double>());
         Assert.Contains("1/2 skills", partial["reasons"]!.GetValue<string>());
-        foreach (var m in soon) Assert.Equal(Recompute(m, 3), m["score"]!.GetValue<double>(), 2);
+        foreach (var m in soon) Assert.Equal(MatchScore.Recompute(m, 3), m["score"]!.GetValue<double>(), 2);
         Assert.Equal(soon.Select(m => m["score"]!.GetValue<double>()).OrderByDescending(s => s), soon.Select(m => m["score"]!.GetValue<double>()));
     }
 
