@@ -130,6 +130,30 @@ public sealed class NeedsFlowTests(FixtureApiFactory app) : IClassFixture<Fixtur
     }
 
     [Fact]
+    public async Task The_lead_of_the_accepted_team_accepts_carries_out_and_sees_the_beneficiaries_others_do_not()
+    {
+        var coordinator = await app.LoginAsync("coord1");
+        var id = (await CreateAsync(coordinator, VillageNeed(volunteers: 2, skills: ["teaching"], startInDays: 90)))["id"]!.GetValue<long>();
+        var aid = (await (await ProposeAsync(coordinator, id, Fixture.NamTraMy, 2)).ReadJsonAsync())["id"]!.GetValue<long>();
+        var lead = await app.LoginAsync("lead3");
+        var other = await app.LoginAsync("lead1");
+
+        Assert.DoesNotContain("0912345678", await lead.GetStringAsync($"/api/needs/{id}")); // proposed only: not yet
+        var accepted = await lead.PostAsync($"/api/needs/{id}/assignments/{aid}/accept", null);
+        Assert.Equal(200, (int)accepted.StatusCode);
+        Assert.Equal("accepted", (await accepted.ReadJsonAsync())["need_status"]!.GetValue<string>());
+        Assert.Contains("0912345678", await lead.GetStringAsync($"/api/needs/{id}"));
+        Assert.DoesNotContain("0912345678", await other.GetStringAsync($"/api/needs/{id}"));
+
+        await (await TransitionAsync(other, id, "in-progress")).AssertProblemAsync(403);
+        await (await TransitionAsync(lead, id, "cancelled")).AssertProblemAsync(403); // leads only carry out
+        Assert.Equal(200, (int)(await TransitionAsync(lead, id, "in-progress")).StatusCode);
+        var done = await TransitionAsync(lead, id, "done", "Đã dạy xong 3 buổi");
+        Assert.Equal(200, (int)done.StatusCode);
+        Assert.Equal("lead3", (await done.ReadJsonAsync())["properties"]!["status_history"]!.AsArray().Last()!["by"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Team_lead_sees_needs_near_the_team_it_can_serve()
     {
         var coordinator = await app.LoginAsync("coord1");
