@@ -388,9 +388,9 @@ async function refreshAdmin() {
   if (districtsLayer) { if (state.layers.has('admin') && map.getZoom() >= DISTRICTS_FROM_ZOOM) districtsLayer.addTo(map); else districtsLayer.remove(); }
 }
 
-async function zoomToAdmin(code) {
+async function zoomToAdmin(code, date = null) {
   try {
-    const unit = await api(`/api/admin-units/${encodeURIComponent(code)}?geometry=simplified`);
+    const unit = await api(`/api/admin-units/${encodeURIComponent(code)}?geometry=simplified${date ? `&date=${date}` : ''}`);
     highlight?.remove();
     highlight = L.geoJSON(unit, { pane: 'admin', style: { color: '#b71c1c', weight: 3, fill: false }, interactive: false }).addTo(map);
     map.fitBounds(highlight.getBounds(), { padding: [20, 20] });
@@ -441,7 +441,10 @@ async function runSearch(q) {
   const signal = searchController.signal;
   const query = encodeURIComponent(q);
   const requests = [
+    // Plans written before the 2025 reorganisation name the old provinces and districts: search both eras.
     api(`/api/admin-units?q=${query}&geometry=none&limit=6`, { signal }).then(d => d.features.map(f => ({ kind: 'admin', f }))),
+    api(`/api/admin-units?q=${query}&geometry=none&limit=6&date=${DISTRICTS_DATE}`, { signal })
+      .then(d => d.features.filter(f => f.properties.valid_to).map(f => ({ kind: 'admin', f }))),
     ...DATA_LAYERS.map(id => api(`/api/layers/${id}/features?q=${query}&limit=4`, { signal }).then(d => d.features.map(f => ({ kind: id, f })))),
   ];
   const settled = await Promise.allSettled(requests);
@@ -454,7 +457,7 @@ async function runSearch(q) {
     const p = f.properties;
     const name = kind === 'admin' ? p.name : featureName(kind, p);
     const sub = kind === 'admin'
-      ? `${t('search.admin')} · ${p.level}${p.valid_to ? ` · ${formatDate(p.valid_from)} – ${formatDate(p.valid_to)}` : ''}`
+      ? `${tOr(`level.${p.level}`, p.level)}${p.valid_to ? ` · ${formatDate(p.valid_from)} – ${formatDate(p.valid_to)}` : ''}`
       : layerTitle(kind);
     const symbol = el('span', { class: 'legend-symbol' });
     symbol.innerHTML = symbolSvg(kind === 'admin' ? 'admin' : kind, 14);
@@ -469,7 +472,7 @@ async function runSearch(q) {
 
 function selectResult(kind, feature) {
   closeLegendOnPhone();
-  if (kind === 'admin') { zoomToAdmin(feature.properties.code); return; }
+  if (kind === 'admin') { zoomToAdmin(feature.properties.code, feature.properties.valid_to ? feature.properties.valid_from : null); return; }
   if (!state.layers.has(kind)) { state.layers.add(kind); $(`#layer-${kind}`).checked = true; }
   const g = feature.geometry;
   const latlng = g.type === 'Point' ? [g.coordinates[1], g.coordinates[0]] : L.geoJSON(feature).getBounds().getCenter();
