@@ -234,7 +234,7 @@ export async function openDetails(layerId, id) {
       p.is_sample ? el('p', { class: 'sample-note' }, t('panel.sample')) : null,
       factList(ordered, p));
     body.querySelector('.legend-symbol').innerHTML = symbolSvg(layerId, 14);
-    showPanel(featureName(layerId, p) || t('panel.title'), body);
+    showPanel(t('panel.title'), body);
   } catch (e) {
     showPanel(t('panel.title'), el('p', { class: 'error', role: 'alert' }, t('error.load', { what: layerTitle(layerId) })));
   }
