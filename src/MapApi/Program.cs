@@ -4,6 +4,7 @@ using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
+using ResourceMap.Api.Planning;
 using ResourceMap.Api.Skills;
 using ResourceMap.Api.Web;
 
@@ -29,6 +30,7 @@ app.MapLayerClustersApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
 app.MapCoordinatesApi();
+app.MapPlanningApi();
 await app.RunAsync();
 return 0;
 
