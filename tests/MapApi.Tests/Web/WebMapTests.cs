@@ -84,9 +84,10 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         var (context, page, _) = await web.NewPageAsync();
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams");
-        var marker = page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First;
-        await marker.WaitForAsync();
-        var id = await marker.GetAttributeAsync("data-id");
+        await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // markers are replaced on every viewport load
+        var id = await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.GetAttributeAsync("data-id");
+        var marker = page.Locator($".leaflet-marker-pane .rm-marker.rm-teams[data-id='{id}']");
         await marker.FocusAsync();
         await page.Keyboard.PressAsync("Enter"); // keyboard-reachable markers
         var popup = page.Locator(".leaflet-popup .popup");

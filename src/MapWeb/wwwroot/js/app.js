@@ -131,20 +131,30 @@ function renderFeature(layerId, feature) {
   if (feature.geometry.type === 'Point') {
     const [lon, lat] = feature.geometry.coordinates;
     const marker = L.marker([lat, lon], { icon: featureIcon(layerId, feature), title: `${layerTitle(layerId)}: ${name}`, keyboard: true, riseOnHover: true });
-    marker.bindPopup(() => popupContent(layerId, feature), { maxWidth: 300 });
+    marker.on('click', () => openPopup(layerId, feature, [lat, lon]));
     marker.on('add', () => {
       const node = marker.getElement();
       node?.setAttribute('role', 'button');
       node?.setAttribute('aria-label', `${layerTitle(layerId)}: ${name}`);
       node?.setAttribute('data-layer', layerId);
       node?.setAttribute('data-id', feature.id);
+      // Enter or Space on a focused marker opens its popup (Leaflet's own handler listens to keypress only).
+      node?.addEventListener('keydown', e => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openPopup(layerId, feature, [lat, lon]); }
+      });
     });
     return marker;
   }
   const shape = L.geoJSON(feature, { style: polygonStyle(layerId) });
-  shape.bindPopup(() => popupContent(layerId, feature), { maxWidth: 300 });
+  shape.on('click', e => openPopup(layerId, feature, e.latlng));
   shape.bindTooltip(name, { sticky: true });
   return shape;
+}
+
+// A map-level popup, not one bound to the marker: the viewport reload that follows the popup's own
+// auto-pan replaces every marker, and a bound popup would close with its marker.
+function openPopup(layerId, feature, latlng) {
+  L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(popupContent(layerId, feature)).openOn(map);
 }
 
 function featureName(layerId, p) {
@@ -477,8 +487,7 @@ function selectResult(kind, feature) {
   const g = feature.geometry;
   const latlng = g.type === 'Point' ? [g.coordinates[1], g.coordinates[0]] : L.geoJSON(feature).getBounds().getCenter();
   map.setView(latlng, Math.max(map.getZoom(), 14));
-  const popup = L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(popupContent(kind, feature));
-  map.once('moveend', () => popup.openOn(map));
+  map.once('moveend', () => openPopup(kind, feature, latlng));
   openDetails(kind, feature.id);
 }
 

@@ -165,7 +165,7 @@ export async function showNeed(id) {
   const list = el('ol', { class: 'matches', 'aria-label': t('coord.matches') });
   const bounds = L.latLngBounds([[lat, lon]]);
   (matches.matches ?? []).forEach((m, i) => {
-    const line = L.polyline([[m.lat, m.lon], [lat, lon]], { color: i === 0 ? '#1f5fa8' : '#5b7fa6', weight: i === 0 ? 4 : 2, opacity: 0.85, dashArray: i === 0 ? null : '6 4' }).addTo(overlay);
+    const line = L.polyline([[m.lat, m.lon], [lat, lon]], { color: i === 0 ? '#1f5fa8' : '#5b7fa6', weight: i === 0 ? 4 : 2, opacity: 0.85, dashArray: i === 0 ? null : '6 4', className: 'match-line' }).addTo(overlay);
     L.circleMarker([m.lat, m.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#1f5fa8', fillOpacity: 1 }).addTo(overlay)
       .bindTooltip(`${i + 1}. ${m.name}`, { permanent: i < 3, direction: 'right', className: 'match-label' });
     bounds.extend([m.lat, m.lon]);
