@@ -108,7 +108,7 @@ SELECT t.id,
        t.team_type, t.youth_union, t.code,
        (SELECT array_agg(x ORDER BY x) FROM (SELECT DISTINCT x FROM unnest(t.tskills[1:1 + stage.h('s' || t.id) % 3]
               || CASE WHEN t.region IN ('coTu', 'xoDang', 'khmer') AND stage.h('el' || t.id) % 3 = 0 THEN ARRAY['ethnic-language'] ELSE '{}' END) x) y),
-       CASE t.region WHEN 'coTu' THEN '{vi,ktv}'::text[] WHEN 'xoDang' THEN '{vi,sed}'::text[] WHEN 'khmer' THEN CASE WHEN stage.h('l' || t.id) % 2 = 0 THEN '{vi,khm}'::text[] ELSE '{vi}'::text[] END
+       CASE t.region WHEN 'coTu' THEN CASE WHEN t.code LIKE '510%' AND stage.h('l' || t.id) % 2 = 0 THEN '{vi,ktv,jeh}'::text[] ELSE '{vi,ktv}'::text[] END WHEN 'xoDang' THEN '{vi,sed}'::text[] WHEN 'khmer' THEN CASE WHEN stage.h('l' || t.id) % 2 = 0 THEN '{vi,khm}'::text[] ELSE '{vi}'::text[] END
                      ELSE CASE WHEN stage.h('l' || t.id) % 6 = 0 THEN '{vi,eng}'::text[] ELSE '{vi}'::text[] END END,
        m.members, greatest(2, m.members * (30 + stage.h('c' || t.id) % 60) / 100),
        CASE WHEN stage.h('st' || t.id) % 10 = 0 THEN 'inactive' ELSE 'active' END,

@@ -137,7 +137,7 @@ CROSS JOIN LATERAL (SELECT ST_ReducePrecision(CASE WHEN ST_Contains(u.inner_geom
 JOIN stage.unit_label l ON l.code = stage.lowest_unit(q.pt);
 UPDATE red_sites SET address = p.name FROM admin_units p WHERE p.level = 'province' AND p.valid_to = DATE '2025-07-01' AND p.code = red_sites.admin_code;
 
--- Needs: 34 in hardship villages, 6 in towns (Bình Tân, Sóc Trăng, Rạch Giá).
+-- Needs: 32 in hardship villages, 8 in towns (Bình Tân, Sóc Trăng, Rạch Giá).
 CREATE TABLE stage.needkind (i int, category text, title text, skills text[], vols int);
 INSERT INTO stage.needkind VALUES
  (0,'health','Khám bệnh, cấp thuốc miễn phí','{medical,first-aid}',8),
@@ -168,13 +168,15 @@ FROM (
     FROM hardship_villages v JOIN stage.unit_label l ON l.code = v.admin_code WHERE v.id % 4 = 1 AND v.id <= 136
     UNION ALL
     SELECT 2, s.code || g.path[1], NULL, s.code, l.short, ST_ReducePrecision(g.geom, 0.00001), l.region
-    FROM (VALUES ('777', 3), ('941', 2), ('899', 1)) s(code, n) JOIN stage.unit u ON u.code = s.code AND u.level = 'district'
+    FROM (VALUES ('777', 4), ('941', 2), ('899', 2)) s(code, n) JOIN stage.unit u ON u.code = s.code AND u.level = 'district'
     JOIN stage.unit_label l ON l.code = s.code
     CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(u.inner_geom, s.n, 9100 + s.code::int)) g
   ) x
 ) n
 JOIN stage.needkind k ON k.i = stage.h('nk' || n.id) % 9
-CROSS JOIN LATERAL (SELECT DATE '2026-12-01' + stage.h('nd' || n.id) % 150 AS ws) d;
+-- 'done' needs lie in the past (Aug-Nov 2026), the others in the 2026-12 .. 2027-06 window.
+CROSS JOIN LATERAL (SELECT CASE WHEN stage.h('ns' || n.id) % 6 = 0 THEN DATE '2026-08-01' + stage.h('nd' || n.id) % 40
+                                ELSE DATE '2026-12-01' + stage.h('nd' || n.id) % 150 END AS ws) d;
 
 -- Activities: 80, each by a team, close to it and inside the same unit.
 CREATE TABLE stage.campaign (i int, campaign text, name text, start_md text, outputs text);
@@ -206,3 +208,16 @@ CROSS JOIN LATERAL (SELECT (CASE WHEN stage.h('ay' || a.i) % 2 = 0 THEN '2025-' 
 CROSS JOIN LATERAL (SELECT ST_ReducePrecision(coalesce(
      (SELECT g.geom FROM ST_Dump(ST_GeneratePoints(ST_Intersection(u.inner_geom, ST_Buffer(t.geom::geography, 2000)::geometry), 1, 9900 + a.i)) g LIMIT 1),
      t.geom), 0.00001) AS pt) q;
+
+-- Activities that closed a 'done' need: the nearest active team with a matching skill did it.
+INSERT INTO activities (id, name, campaign, started_on, ended_on, participants, volunteer_hours, beneficiaries, outputs,
+                        team_id, need_id, admin_code, geom, source_id, is_sample)
+OVERRIDING SYSTEM VALUE
+SELECT 80 + row_number() OVER (ORDER BY n.id), n.title, 'Hỗ trợ theo nhu cầu', n.window_start, n.window_start + 2,
+       n.volunteers_needed, n.volunteers_needed * 8, 10 + stage.h('nb' || n.id) % 90,
+       jsonb_build_object('need_closed', true, 'households_helped', 1 + stage.h('nh' || n.id) % 12),
+       t.id, n.id, n.admin_code, n.geom, 'sample-records', true
+FROM needs n
+CROSS JOIN LATERAL (SELECT id FROM teams t WHERE t.status = 'active' AND t.skills && n.required_skills
+                    ORDER BY t.geom::geography <-> n.geom::geography, t.id LIMIT 1) t
+WHERE n.status = 'done';

@@ -7,6 +7,7 @@ BUILD_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DATA_DIR="$(dirname "$BUILD_DIR")"
 REPO="$(dirname "$DATA_DIR")"
 source "$REPO/scripts/lib.sh"
+export PGTZ=UTC   # timestamps in the files are written in UTC whatever the machine's zone
 ensure_postgis_packages; ensure_node
 
 TMP="$(mktemp -d /tmp/rm-data-build.XXXXXX)"; chmod 755 "$TMP"
@@ -43,7 +44,7 @@ out() { psql_db build -At -c "$2" > "$DATA_DIR/$1"; }
 fc() { # file, FROM/WHERE clause (alias t), extra keys to drop
   out "$1" "SELECT '{\"type\":\"FeatureCollection\",\"features\":[' || chr(10) || coalesce(string_agg(
       json_build_object('type','Feature',
-        'properties', jsonb_strip_nulls(to_jsonb(t) - 'geom' - 'search_text' - 'created_at' - 'updated_at' $3),
+        'properties', jsonb_strip_nulls(to_jsonb(t) - 'geom' - 'search_text' $3),
         'geometry', ST_AsGeoJSON(t.geom, 5)::json)::text, ',' || chr(10) ORDER BY t.id), '') || chr(10) || ']}' FROM $2"
 }
 arr() { out "$1" "SELECT '[' || chr(10) || string_agg(to_jsonb(t)::text, ',' || chr(10) ORDER BY $3) || chr(10) || ']' FROM $2"; }
