@@ -31,6 +31,7 @@ app.UseWebMap(options);
 app.MapHealthApi();
 app.MapLayersApi();
 app.MapLayerTilesApi();
+app.MapLayerClustersApi();
 app.MapAdminUnitsApi();
 app.MapSkillsApi();
 app.MapCoordinatesApi();

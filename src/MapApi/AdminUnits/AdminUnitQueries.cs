@@ -8,7 +8,7 @@ public static class AdminUnitQueries
     {
         "none" => "NULL::json",
         "full" => "ST_AsGeoJSON(a.geom, 6)::json",
-        _ => "ST_AsGeoJSON(ST_SimplifyPreserveTopology(a.geom, 0.001), 5)::json",
+        _ => "ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology(a.geom, 0.001)), 5)::json",
     };
 
     static string FeatureJson(string detail) => $"""

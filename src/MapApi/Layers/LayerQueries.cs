@@ -8,28 +8,38 @@ namespace ResourceMap.Api.Layers;
 /// </summary>
 public static class LayerQueries
 {
-    static string FeatureJson(LayerDefinition layer) => $"""
+    internal static string FeatureJson(LayerDefinition layer) => $"""
         json_build_object('type', 'Feature', 'id', t.id,
             'geometry', ST_AsGeoJSON(t.geom, 6)::json,
             'properties', {layer.PropertiesSql.Trim()} || jsonb_build_object('layer', @layer_id::text))::text
         """;
 
     public sealed record FeatureQuery(
-        bool Bbox, bool Search, bool AdminUnit, bool After, IReadOnlyList<LayerFilter> Filters);
+        bool Bbox, bool Search, bool AdminUnit, bool After, IReadOnlyList<LayerFilter> Filters, bool Near = false);
 
-    /// <summary>One page of features in id order (keyset paging), plus one row to tell whether a next page exists.</summary>
-    public static string Features(LayerDefinition layer, FeatureQuery query)
+    /// <summary>The WHERE conditions shared by the features and clusters endpoints (alias t).</summary>
+    public static string Conditions(FeatureQuery query)
     {
-        var sql = new StringBuilder($"SELECT t.id, {FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE TRUE");
+        var sql = new StringBuilder("TRUE");
         if (query.Bbox)
             // && alone is exact for points; ST_Intersects keeps polygons honest, and still uses the GiST index.
             sql.Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
+        if (query.Near)
+            // Metres on the spheroid; the form matches the (geom::geography) GiST indexes on teams and needs.
+            sql.Append("\n  AND ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@near_lon, @near_lat), 4326)::geography, @radius_m)");
         if (query.Search)
             sql.Append("\n  AND t.search_text LIKE ALL (rm_like_patterns(@q))");
         if (query.AdminUnit)
             sql.Append("\n  AND ST_Intersects(t.geom, (SELECT a.geom FROM admin_units a WHERE a.id = @admin_unit_id))");
         foreach (var filter in query.Filters)
             sql.Append("\n  AND ").Append(filter.Sql);
+        return sql.ToString();
+    }
+
+    /// <summary>One page of features in id order (keyset paging), plus one row to tell whether a next page exists.</summary>
+    public static string Features(LayerDefinition layer, FeatureQuery query)
+    {
+        var sql = new StringBuilder($"SELECT t.id, {FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE {Conditions(query)}");
         if (query.After)
             sql.Append("\n  AND t.id > @after");
         sql.Append("\nORDER BY t.id\nLIMIT @limit + 1");

@@ -62,20 +62,37 @@ public static class LayersApi
 
     static async Task<IResult> GetFeatures(
         string layer, NpgsqlDataSource db, HttpRequest request, CancellationToken ct,
-        string? bbox = null, int? limit = null, long? after = null, string? q = null, string? admin = null, DateOnly? date = null)
+        string? bbox = null, int? limit = null, long? after = null, string? q = null, string? admin = null, DateOnly? date = null,
+        string? near = null, double? radius_m = null)
     {
         if (LayerCatalog.Find(layer) is not { } definition)
             return UnknownLayer(layer);
-        if (QueryParsing.TryParseBbox(bbox, out var box) is { } bboxError) return Problems.BadRequest(bboxError);
         if (QueryParsing.TryParseLimit(limit, out var pageSize) is { } limitError) return Problems.BadRequest(limitError);
-        if (QueryParsing.TryParseSearch(q, out var search) is { } searchError) return Problems.BadRequest(searchError);
         if (after is < 0) return Problems.BadRequest("after must be a feature id (0 or more).");
+        var (selection, error) = await BindSelectionAsync(definition, db, request, bbox, q, admin, date, near, radius_m, ct);
+        if (error is not null) return error;
 
-        var parameters = new List<NpgsqlParameter>
-        {
-            new("layer_id", definition.Id),
-            new("limit", pageSize),
-        };
+        var parameters = selection!.Parameters;
+        parameters.Add(new("limit", pageSize));
+        if (after is not null) parameters.Add(new("after", after.Value));
+        var sql = LayerQueries.Features(definition, selection.Query with { After = after is not null });
+        return await GeoJsonResult.ExecuteAsync(db, sql, parameters, pageSize,
+            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct);
+    }
+
+    /// <summary>The features a request selects (bbox, near, q, admin, layer filters) as SQL flags and bound parameters.</summary>
+    internal sealed record Selection(LayerQueries.FeatureQuery Query, List<NpgsqlParameter> Parameters, QueryParsing.Bbox? Bbox);
+
+    public const double MaxNearRadiusMetres = 500_000;
+
+    internal static async Task<(Selection? Selection, IResult? Error)> BindSelectionAsync(
+        LayerDefinition definition, NpgsqlDataSource db, HttpRequest request,
+        string? bbox, string? q, string? admin, DateOnly? date, string? near, double? radiusMetres, CancellationToken ct)
+    {
+        if (QueryParsing.TryParseBbox(bbox, out var box) is { } bboxError) return (null, Problems.BadRequest(bboxError));
+        if (QueryParsing.TryParseSearch(q, out var search) is { } searchError) return (null, Problems.BadRequest(searchError));
+
+        var parameters = new List<NpgsqlParameter> { new("layer_id", definition.Id) };
         if (box is { } b)
         {
             parameters.Add(new("min_lon", b.MinLon));
@@ -84,14 +101,31 @@ public static class LayersApi
             parameters.Add(new("max_lat", b.MaxLat));
         }
         if (search is not null) parameters.Add(new("q", search));
-        if (after is not null) parameters.Add(new("after", after.Value));
+
+        var hasNear = !string.IsNullOrWhiteSpace(near);
+        if (hasNear || radiusMetres is not null)
+        {
+            if (!hasNear || radiusMetres is null)
+                return (null, Problems.BadRequest("near=lon,lat and radius_m (metres) go together."));
+            var parts = near!.Split(',');
+            if (parts.Length != 2
+                || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var nearLon)
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var nearLat))
+                return (null, Problems.BadRequest("near must be lon,lat in WGS84 degrees, e.g. near=108.2,15.9."));
+            if (QueryParsing.TryParseLonLat(nearLon, nearLat) is { } pointError) return (null, Problems.BadRequest("near: " + pointError));
+            if (!double.IsFinite(radiusMetres.Value) || radiusMetres <= 0 || radiusMetres > MaxNearRadiusMetres)
+                return (null, Problems.BadRequest($"radius_m must be more than 0 and at most {MaxNearRadiusMetres:0} metres."));
+            parameters.Add(new("near_lon", nearLon));
+            parameters.Add(new("near_lat", nearLat));
+            parameters.Add(new("radius_m", radiusMetres.Value));
+        }
 
         long? adminUnitId = null;
         if (!string.IsNullOrWhiteSpace(admin))
         {
             adminUnitId = await ResolveAdminUnitAsync(db, admin.Trim(), date, ct);
             if (adminUnitId is null)
-                return Problems.BadRequest($"No admin unit has code '{admin}'. List codes at /api/admin-units.", "Unknown admin unit");
+                return (null, Problems.BadRequest($"No admin unit has code '{admin}'. List codes at /api/admin-units.", "Unknown admin unit"));
             parameters.Add(new("admin_unit_id", adminUnitId.Value));
         }
 
@@ -100,14 +134,13 @@ public static class LayersApi
         {
             var raw = request.Query[filter.Name].ToString();
             if (string.IsNullOrWhiteSpace(raw)) continue;
-            if (TryBindFilter(filter, raw, out var parameter) is { } filterError) return Problems.BadRequest(filterError);
+            if (TryBindFilter(filter, raw, out var parameter) is { } filterError) return (null, Problems.BadRequest(filterError));
             parameters.Add(parameter!);
             usedFilters.Add(filter);
         }
 
-        var sql = LayerQueries.Features(definition, new(box is not null, search is not null, adminUnitId is not null, after is not null, usedFilters));
-        return await GeoJsonResult.ExecuteAsync(db, sql, parameters, pageSize,
-            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct);
+        var query = new LayerQueries.FeatureQuery(box is not null, search is not null, adminUnitId is not null, false, usedFilters, hasNear);
+        return (new Selection(query, parameters, box), null);
     }
 
     static async Task<IResult> GetFeature(string layer, string id, NpgsqlDataSource db, CancellationToken ct)
@@ -161,7 +194,7 @@ public static class LayersApi
 
     static string FiltersDescription() =>
         "Common parameters: bbox=minLon,minLat,maxLon,maxLat (WGS84, at most 60° a side); limit (default 100, max 1000); " +
-        "after (keyset paging: follow the 'next' link); q (text search ignoring case and Vietnamese diacritics, also matching the " +
+        "after (keyset paging: follow the 'next' link); near=lon,lat with radius_m (metres, at most 500 km, measured on the spheroid); q (text search ignoring case and Vietnamese diacritics, also matching the " +
         "names of the admin units a feature lies in); admin (admin unit code, any level; the version in force on 'date', default today).\n\n" +
         "Layer filters:\n" + string.Join("\n", LayerCatalog.All.Select(l =>
             $"- {l.Id}: " + string.Join("; ", l.Filters.Select(f => $"{f.Name} — {f.Description}"))));

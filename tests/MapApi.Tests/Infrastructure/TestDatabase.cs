@@ -12,7 +12,8 @@ namespace ResourceMap.Tests.Infrastructure;
 public static class TestDatabase
 {
     static readonly SemaphoreSlim CreateLock = new(1, 1);
-    static Task<string>? _template;
+    // Lazy: test classes start in parallel, and two of them must not both build the template.
+    static readonly Lazy<Task<string>> Template = new(BuildTemplateAsync);
 
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("RESOURCEMAP_TEST_DB")
@@ -45,7 +46,7 @@ public static class TestDatabase
     /// <summary>A fresh copy of the seeded template.</summary>
     public static async Task<string> CreateSeededCopyAsync()
     {
-        var template = await (_template ??= BuildTemplateAsync());
+        var template = await Template.Value;
         var name = $"rm_test_{Guid.NewGuid():N}"[..40];
         await CreateLock.WaitAsync();
         try { await ExecuteAdminAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""); }

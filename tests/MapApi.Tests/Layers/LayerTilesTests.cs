@@ -19,7 +19,7 @@ public sealed class LayerTilesTests(MapApiFactory app) : IClassFixture<MapApiFac
 
         long expected;
         await using (var conn = await app.Sql.OpenConnectionAsync())
-            expected = (long)(await conn.Command("SELECT count(*) FROM teams WHERE ST_Transform(geom, 3857) && ST_TileEnvelope(@z, @x, @y)",
+            expected = (long)(await conn.Command("SELECT count(*) FROM teams WHERE ST_Transform(geom, 3857) && ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096)",
                 ("z", Z), ("x", X), ("y", Y)).ExecuteScalarAsync())!;
         Assert.True(expected > 0);
 

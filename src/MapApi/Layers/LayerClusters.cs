@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using ResourceMap.Api.Infrastructure;
+
+namespace ResourceMap.Api.Layers;
+
+/// <summary>
+/// Viewport loading for the web map: grid clusters when the view holds many features, the features themselves
+/// when it holds few or the zoom is close. Keeps a map over 100,000 points to a few hundred objects per request.
+/// </summary>
+public static class LayerClusters
+{
+    public const int MinZoom = 0, MaxZoom = 22;
+    /// <summary>Zoom from which individual features are always returned (a street-level view).</summary>
+    public const int FeaturesFromZoom = 15;
+    /// <summary>A view holding at most this many features gets them individually.</summary>
+    public const int MaxIndividualFeatures = 500;
+    /// <summary>Hard cap on cells per response; a 4K screen at 64 px cells needs about 2,000.</summary>
+    public const int MaxCells = 2000;
+    /// <summary>Cell edge in screen pixels (256-px tiles).</summary>
+    public const double CellPixels = 64;
+    // Web Mercator metres per pixel at zoom 0 for 256-px tiles: 2πR / 256.
+    const double MetresPerPixelZ0 = 2 * Math.PI * 6378137 / 256;
+
+    public static double CellSizeMetres(int zoom) => MetresPerPixelZ0 * CellPixels / Math.Pow(2, zoom);
+
+    public static IEndpointRouteBuilder MapLayerClustersApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/layers/{layer}/clusters", GetClusters)
+            .WithTags("Layers")
+            .WithName("GetLayerClusters")
+            .WithSummary("A viewport of a layer: grid clusters (count, centroid, extent per cell) or, when few, the features")
+            .WithDescription($"bbox=minLon,minLat,maxLon,maxLat (required) and zoom ({MinZoom}–{MaxZoom}, required). Cells are {CellPixels} px " +
+                             $"in EPSG:3857 at that zoom; at most {MaxCells} cells. At zoom ≥ {FeaturesFromZoom}, or when the view holds at most " +
+                             $"{MaxIndividualFeatures} features, the features themselves are returned (mode=features). Takes the same q, admin, " +
+                             "near/radius_m and layer filters as /features. Cluster features have properties.cluster=true, count and bbox.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<IResult> GetClusters(
+        string layer, NpgsqlDataSource db, HttpRequest request, CancellationToken ct,
+        string? bbox = null, string? zoom = null, string? q = null, string? admin = null, DateOnly? date = null,
+        string? near = null, double? radius_m = null)
+    {
+        if (LayerCatalog.Find(layer) is not { } definition)
+            return Problems.NotFound($"There is no layer '{layer}'. Layers: {string.Join(", ", LayerCatalog.All.Select(l => l.Id))}.");
+        if (string.IsNullOrWhiteSpace(bbox)) return Problems.BadRequest("bbox=minLon,minLat,maxLon,maxLat is required.");
+        if (!int.TryParse(zoom, NumberStyles.None, CultureInfo.InvariantCulture, out var z) || z < MinZoom || z > MaxZoom)
+            return Problems.BadRequest($"zoom is required and must be a whole number from {MinZoom} to {MaxZoom}.");
+        var (selection, error) = await LayersApi.BindSelectionAsync(definition, db, request, bbox, q, admin, date, near, radius_m, ct);
+        if (error is not null) return error;
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // Aggregating a national view looks costly to the planner, whose JIT compilation then takes
+        // longer (~0.5 s) than the query itself. Local to this read-only transaction.
+        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx)) await noJit.ExecuteNonQueryAsync(ct);
+        var query = selection!.Query;
+
+        long inView;
+        await using (var count = new NpgsqlCommand(ClusterQueries.CountUpTo(definition, query), conn, tx))
+        {
+            count.Parameters.AddRange(Clone(selection.Parameters));
+            count.Parameters.AddWithValue("cap", MaxIndividualFeatures);
+            inView = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        var individual = z >= FeaturesFromZoom || inView <= MaxIndividualFeatures;
+        string sql;
+        var parameters = Clone(selection.Parameters).ToList();
+        if (individual)
+        {
+            // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
+            sql = ClusterQueries.Features(definition, query);
+            parameters.Add(new("limit", QueryParsing.MaxLimit));
+        }
+        else
+        {
+            sql = ClusterQueries.Clusters(definition, query);
+            parameters.Add(new("cell", CellSizeMetres(z)));
+            parameters.Add(new("max_cells", MaxCells));
+        }
+        await using var command = new NpgsqlCommand(sql, conn, tx);
+        command.Parameters.AddRange(parameters.ToArray());
+        var text = (string)(await command.ExecuteScalarAsync(ct))!;
+
+        // The payload is PostGIS's; only a few top-level members are added here.
+        var body = JsonNode.Parse(text)!.AsObject();
+        var returned = body["features"]!.AsArray().Count;
+        body["mode"] = individual ? "features" : "clusters";
+        body["zoom"] = z;
+        body["numberReturned"] = returned;
+        if (individual)
+        {
+            body["numberMatched"] = inView <= MaxIndividualFeatures ? inView : null;
+            body["truncated"] = returned >= QueryParsing.MaxLimit;
+        }
+        else
+        {
+            body["cellSizeMetres"] = Math.Round(CellSizeMetres(z), 2);
+            body["truncated"] = body["cells"]!.GetValue<long>() > MaxCells;
+        }
+        return TypedResults.Text(body.ToJsonString(Output), GeoJsonResult.ContentType);
+    }
+
+    // Vietnamese names stay readable (and small) instead of \u-escaped.
+    static readonly JsonSerializerOptions Output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static NpgsqlParameter[] Clone(IEnumerable<NpgsqlParameter> parameters) => parameters.Select(p => p.Clone()).ToArray();
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ResourceMap.Tests.Infrastructure;
+
+namespace ResourceMap.Tests.Web;
+
+/// <summary>
+/// The real application on a real loopback port (WebApplicationFactory.UseKestrel, .NET 10) against its own
+/// seeded database copy, and Debian's headless Chromium driven by Microsoft.Playwright. Playwright's own browser
+/// download cannot work offline; its driver (a bundled Node) ships inside the NuGet package's build output.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public MapApiFactory App { get; } = new();
+    public string BaseUrl { get; private set; } = "";
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ScreenshotDir
+    {
+        get
+        {
+            var dir = Path.Combine(TestDatabase.FindRepoFolder("artifacts"), "screenshots");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)App).InitializeAsync();
+        App.UseKestrel(0); // a free port chosen by the OS
+        App.StartServer();
+        var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
+
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh page; any request leaving the test server fails the test (nothing from the internet).</summary>
+    public async Task<(IBrowserContext Context, IPage Page, List<string> External)> NewPageAsync(int width = 1280, int height = 800, string locale = "vi-VN")
+    {
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale });
+        var external = new List<string>();
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (route.Request.Url.StartsWith(BaseUrl, StringComparison.Ordinal)) await route.ContinueAsync();
+            else { lock (external) external.Add(route.Request.Url); await route.AbortAsync(); }
+        });
+        var page = await context.NewPageAsync();
+        return (context, page, external);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        Playwright?.Dispose();
+        await ((IAsyncLifetime)App).DisposeAsync();
+    }
+}

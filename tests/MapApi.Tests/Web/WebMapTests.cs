@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace ResourceMap.Tests.Web;
+
+/// <summary>The web map in headless Chromium against the seeded API. Screenshots go to artifacts/screenshots/.</summary>
+public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixture>
+{
+    // Quảng Nam at zoom 9: the seed data's Quảng Nam teams, red-address sites and border markers.
+    const string QuangNamView = "#map=9/15.55/108.0";
+
+    static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png") });
+
+    static async Task<JsonNode> ReadJsonAsync(IResponse response) => JsonNode.Parse(await response.TextAsync())!;
+
+    [Fact]
+    public async Task The_map_loads_and_draws_one_marker_per_feature_or_cluster_the_API_returned()
+    {
+        var (context, page, external) = await web.NewPageAsync();
+        await using var _ = context;
+        var teamsResponse = page.WaitForResponseAsync(r => r.Url.Contains("/api/layers/teams/clusters") && r.Status == 200);
+        await page.GotoAsync(web.BaseUrl + "/" + QuangNamView);
+        var body = await ReadJsonAsync(await teamsResponse);
+        var expected = body["features"]!.AsArray().Count;
+        Assert.True(expected > 0, "the seed data has teams in Quảng Nam");
+
+        await page.WaitForFunctionAsync($"document.querySelectorAll('.leaflet-marker-pane .rm-teams').length === {expected}");
+        Assert.Equal(expected, await page.Locator(".leaflet-marker-pane .rm-teams").CountAsync());
+        Assert.Equal("vi", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("Bản đồ số hóa nguồn lực tình nguyện", (await page.TextContentAsync("h1"))!.Trim());
+        // The legend shows the layer's count from /api/layers.
+        var layers = JsonNode.Parse(await (await page.APIRequest.GetAsync(web.BaseUrl + "/api/layers")).TextAsync())!.AsArray();
+        var total = layers.Single(l => l!["id"]!.GetValue<string>() == "teams")!["features"]!.GetValue<long>();
+        var shown = await page.TextContentAsync("[data-layer-count=teams]");
+        Assert.Equal(total, long.Parse(new string(shown!.Where(char.IsDigit).ToArray())));
+        await ShotAsync(page, "01-map-quang-nam");
+        Assert.Empty(external);
+    }
+
+    [Fact]
+    public async Task A_layer_toggles_off_and_on_and_the_link_follows()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/" + QuangNamView);
+        var markers = page.Locator(".leaflet-marker-pane .rm-teams");
+        await markers.First.WaitForAsync();
+
+        await page.Locator("#layer-teams").UncheckAsync();
+        await page.WaitForFunctionAsync("document.querySelectorAll('.leaflet-marker-pane .rm-teams').length === 0");
+        await page.WaitForFunctionAsync("!new URLSearchParams(location.hash.slice(1)).get('layers').split(',').includes('teams')");
+        await ShotAsync(page, "02-teams-off");
+
+        await page.Locator("#layer-teams").CheckAsync();
+        await markers.First.WaitForAsync();
+        Assert.True(await markers.CountAsync() > 0);
+    }
+
+    [Fact]
+    public async Task Search_finds_Quang_Nam_without_diacritics_and_goes_there()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#search").FillAsync("quang nam");
+        var option = page.Locator("#search-results [role=option][data-kind=admin]", new() { HasText = "Quảng Nam" }).First;
+        await option.WaitForAsync();
+        await ShotAsync(page, "03-search-quang-nam");
+
+        await page.Locator("#search").PressAsync("ArrowDown");
+        await option.ClickAsync();
+        // The view moves onto Quảng Nam (centre within its bounds), and the link says so.
+        await page.WaitForFunctionAsync("""
+            (() => { const v = new URLSearchParams(location.hash.slice(1)).get('map').split('/').map(Number);
+                     return v[0] >= 7 && v[1] > 14.9 && v[1] < 16.3 && v[2] > 107.1 && v[2] < 108.9; })()
+            """);
+    }
+
+    [Fact]
+    public async Task A_popup_opens_with_key_facts_and_the_details_panel_shows_the_full_public_record()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams");
+        await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // markers are replaced on every viewport load
+        var id = await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.GetAttributeAsync("data-id");
+        var marker = page.Locator($".leaflet-marker-pane .rm-marker.rm-teams[data-id='{id}']");
+        await marker.FocusAsync();
+        await page.Keyboard.PressAsync("Enter"); // keyboard-reachable markers
+        var popup = page.Locator(".leaflet-popup .popup");
+        await popup.WaitForAsync();
+        Assert.False(string.IsNullOrWhiteSpace(await popup.Locator("h3").TextContentAsync()));
+        Assert.True(await popup.Locator("dt").CountAsync() >= 2);
+        await ShotAsync(page, "04-popup");
+
+        await popup.GetByRole(AriaRole.Button, new() { Name = "Xem chi tiết" }).ClickAsync();
+        var details = page.Locator($"#panel article.details[data-id='{id}']");
+        await details.WaitForAsync();
+        var feature = JsonNode.Parse(await (await page.APIRequest.GetAsync($"{web.BaseUrl}/api/layers/teams/features/{id}")).TextAsync())!;
+        Assert.Contains(feature["properties"]!["name"]!.GetValue<string>(), await details.Locator("h3").TextContentAsync());
+        Assert.DoesNotContain("private", await details.InnerHTMLAsync());
+        await ShotAsync(page, "05-details-panel");
+    }
+
+    [Fact]
+    public async Task A_shared_link_restores_layers_filters_and_view()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        var request = page.WaitForRequestAsync(r => r.Url.Contains("/api/layers/red-addresses/clusters"));
+        await page.GotoAsync(web.BaseUrl + "/#map=8/15.6/108.1&layers=red-addresses,admin&rank=national&near=108.1,15.6&radius=50000");
+        var url = (await request).Url;
+        Assert.Contains("rank=national", url);
+        Assert.Contains("radius_m=50000", url);
+        await page.Locator("body.ready").WaitForAsync();
+        Assert.False(await page.Locator("#layer-teams").IsCheckedAsync());
+        Assert.True(await page.Locator("#layer-red-addresses").IsCheckedAsync());
+        Assert.Equal("national", await page.Locator("#filter-rank").InputValueAsync());
+        Assert.Equal("50000", await page.Locator("#near-radius").InputValueAsync());
+        Assert.StartsWith("#map=8/15.6", new Uri(page.Url).Fragment);
+    }
+
+    [Fact]
+    public async Task English_by_a_switch_and_the_choice_is_remembered()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#lang-toggle").ClickAsync();
+        await page.WaitForFunctionAsync("document.documentElement.lang === 'en' && document.querySelector('body.ready')");
+        Assert.Equal("Digitised volunteer resource map", (await page.TextContentAsync("h1"))!.Trim());
+        await page.ReloadAsync();
+        await page.Locator("body.ready").WaitForAsync();
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("Tiếng Việt", (await page.TextContentAsync("#lang-toggle"))!.Trim());
+    }
+
+    [Fact]
+    public async Task On_a_375_px_phone_the_legend_is_a_drawer_and_nothing_overflows()
+    {
+        var (context, page, _) = await web.NewPageAsync(375, 740);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/" + QuangNamView);
+        await page.Locator("body.ready").WaitForAsync();
+        Assert.False(await page.Locator("#legend").IsVisibleAsync());
+        Assert.True(await page.Locator("#search").IsVisibleAsync());
+        var map = (await page.Locator("#map").BoundingBoxAsync())!;
+        Assert.InRange(map.Width, 370, 376);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        await ShotAsync(page, "06-phone-map");
+
+        var toggle = page.Locator("#legend-toggle");
+        Assert.Equal("false", await toggle.GetAttributeAsync("aria-expanded"));
+        await toggle.ClickAsync();
+        await page.Locator("#legend").WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
+        var legend = (await page.Locator("#legend").BoundingBoxAsync())!;
+        Assert.True(legend.Width <= 375);
+        await page.WaitForTimeoutAsync(300); // the slide-in transition
+        await ShotAsync(page, "07-phone-legend");
+        await page.Locator("#legend-close").ClickAsync();
+        await page.Locator("#legend").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+    }
+}
