@@ -22,7 +22,6 @@ public static class ApiJson
     public const int MaxBodyBytes = 64 * 1024;
 
     public static IResult Ok<T>(T value) => TypedResults.Json(value, Options);
-    public static IResult Created<T>(string location, T value) => new CreatedJson<T>(location, value);
 
     /// <summary>Reads a JSON body; a malformed body, an unknown property or a wrong type becomes a message for a 400 problem.</summary>
     public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
@@ -56,14 +55,5 @@ public static class ApiJson
     {
         var cut = message.IndexOf(". ", StringComparison.Ordinal);
         return cut > 0 ? message[..(cut + 1)] : message;
-    }
-
-    sealed class CreatedJson<T>(string location, T value) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.Headers.Location = location;
-            return TypedResults.Json(value, Options, statusCode: StatusCodes.Status201Created).ExecuteAsync(http);
-        }
     }
 }
