@@ -20,12 +20,16 @@ builder.Services.AddSingleton<DataLoader>();
 builder.Services.AddResourceMapProblems();
 builder.Services.AddResourceMapOpenApi();
 builder.Services.AddResourceMapAuth(builder.Configuration);
+builder.Services.AddLoginRateLimit(builder.Configuration);
+// Every request body is bounded, chunked or not; endpoints set tighter limits of their own.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
 var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
 app.UseResourceMapProblems();
+app.UseRateLimiter();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();

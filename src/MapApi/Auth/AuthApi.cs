@@ -17,9 +17,11 @@ public static class AuthApi
             .WithName("IssueToken")
             .WithSummary("Exchange username and password for a bearer token")
             .WithDescription("Body {\"username\", \"password\"} → {access_token, token_type: \"Bearer\", expires_in (seconds), user: {username, display_name, role, team_id}}. Bad credentials → 401 problem.")
+            .RequireRateLimiting(LoginRateLimit.Policy)
             .Accepts<TokenRequest>("application/json")
             .Produces<TokenResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/me", Me)
             .WithName("Me")
             .WithSummary("The signed-in user")

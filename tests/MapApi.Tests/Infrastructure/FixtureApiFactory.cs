@@ -38,6 +38,7 @@ public sealed class FixtureApiFactory : WebApplicationFactory<Program>, IAsyncLi
     {
         builder.UseSetting("RESOURCEMAP_DB", TestDatabase.ConnectionString(DatabaseName));
         builder.UseSetting("RESOURCEMAP_SEED", "false");
+        builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "100000");
         builder.UseEnvironment("Testing");
     }
 

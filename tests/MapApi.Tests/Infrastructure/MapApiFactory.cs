@@ -5,7 +5,7 @@ using Npgsql;
 namespace ResourceMap.Tests.Infrastructure;
 
 /// <summary>The real application, in process, against its own copy of the seeded PostGIS database.</summary>
-public sealed class MapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class MapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string DatabaseName { get; private set; } = "";
     public NpgsqlDataSource Sql { get; private set; } = null!;
@@ -21,8 +21,14 @@ public sealed class MapApiFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("RESOURCEMAP_DB", TestDatabase.ConnectionString(DatabaseName));
         builder.UseSetting("RESOURCEMAP_SEED", "false");
         builder.UseSetting("RESOURCEMAP_DATA_DIR", TestDatabase.DataDirectory);
+        // Tests sign in far more often than a person would; LoginRateLimitTests checks the real limit.
+        builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "100000");
         builder.UseEnvironment("Testing");
+        ConfigureSettings(builder);
     }
+
+    /// <summary>Settings a derived fixture changes (applied after the defaults above).</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder builder) { }
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -1,0 +1,26 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using ResourceMap.Tests.Infrastructure;
+
+namespace ResourceMap.Tests.Auth;
+
+public sealed class StrictLoginFactory : MapApiFactory
+{
+    protected override void ConfigureSettings(IWebHostBuilder builder) => builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "3");
+}
+
+public sealed class LoginRateLimitTests(StrictLoginFactory app) : IClassFixture<StrictLoginFactory>
+{
+    [Fact]
+    public async Task Password_guessing_is_throttled_with_a_429_problem()
+    {
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+            await (await client.PostAsJsonAsync("/api/auth/token", new { username = "coordinator", password = $"guess-{i}" })).AssertProblemAsync(401);
+        var throttled = await client.PostAsJsonAsync("/api/auth/token", new { username = "coordinator", password = "guess-4" });
+        await throttled.AssertProblemAsync(429);
+        Assert.Equal("60", throttled.Headers.RetryAfter?.ToString());
+        // Reads are not throttled.
+        Assert.Equal(200, (int)(await client.GetAsync("/api/layers")).StatusCode);
+    }
+}
