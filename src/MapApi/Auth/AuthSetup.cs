@@ -45,7 +45,7 @@ public sealed class TokenIssuer
         ClockSkew = TimeSpan.FromSeconds(30),
     };
 
-    public string Issue(long userId, string username, string displayName, string role, long? teamId)
+    public string Issue(long userId, string username, string displayName, string role, long? teamId, string? adminScope = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -55,6 +55,7 @@ public sealed class TokenIssuer
             [TokenClaims.Role] = role,
         };
         if (teamId is { } t) claims[TokenClaims.TeamId] = t.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (adminScope is not null) claims[TokenClaims.AdminScope] = adminScope;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -11,7 +11,7 @@ public static class Roles
 }
 
 /// <summary>The signed-in user as the token states it; null for anonymous requests.</summary>
-public sealed record CurrentUser(long Id, string Username, string DisplayName, string Role, long? TeamId)
+public sealed record CurrentUser(long Id, string Username, string DisplayName, string Role, long? TeamId, string? AdminScope = null)
 {
     public bool IsCoordinator => Role == Roles.Coordinator;
     public bool LeadsTeam(long teamId) => Role == Roles.TeamLead && TeamId == teamId;
@@ -24,11 +24,12 @@ public sealed record CurrentUser(long Id, string Username, string DisplayName, s
         if (!long.TryParse(principal.FindFirstValue(TokenClaims.Subject), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
         long? team = long.TryParse(principal.FindFirstValue(TokenClaims.TeamId), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
         return new CurrentUser(id, principal.FindFirstValue(TokenClaims.Username) ?? "",
-            principal.FindFirstValue(TokenClaims.DisplayName) ?? "", principal.FindFirstValue(TokenClaims.Role) ?? "", team);
+            principal.FindFirstValue(TokenClaims.DisplayName) ?? "", principal.FindFirstValue(TokenClaims.Role) ?? "", team,
+            principal.FindFirstValue(TokenClaims.AdminScope));
     }
 }
 
 public static class TokenClaims
 {
-    public const string Subject = "sub", Username = "username", DisplayName = "name", Role = "role", TeamId = "team_id";
+    public const string Subject = "sub", Username = "username", DisplayName = "name", Role = "role", TeamId = "team_id", AdminScope = "admin_scope";
 }

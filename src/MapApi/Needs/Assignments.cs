@@ -34,6 +34,8 @@ public static class Assignments
             if (need.Status is not ("open" or "proposed"))
                 return Problems.Conflict($"cannot propose a team for a need that is {need.Status}; only open or proposed needs take proposals.");
 
+            if (!await me.AllowsNeedAsync(conn, id, ct)) return Problems.Forbidden(me.OutOfScope($"need {id}"));
+
             string teamStatus; int capacity; string teamName;
             await using (var r = await conn.Command(NeedQueries.LockTeam, ("team_id", teamId)).ExecuteReaderAsync(ct))
             {
@@ -94,6 +96,8 @@ public static class Assignments
             return Problems.NotFound($"Need {id} has no assignment {aid}.");
         if (!me.MayEditTeam(teamId))
             return Problems.Forbidden($"Only the lead of team {teamId} or a coordinator may {verb} this proposal.");
+        if (!me.LeadsTeam(teamId) && !await me.AllowsNeedAsync(conn, id, ct))
+            return Problems.Forbidden(me.OutOfScope($"need {id}"));
 
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {

@@ -124,6 +124,7 @@ public static class NeedsApi
             else errors.Add($"The place ({lon.Value.ToString(CultureInfo.InvariantCulture)}, {lat.Value.ToString(CultureInfo.InvariantCulture)}) lies outside Vietnam's admin units.");
         }
         if (errors.Count > 0) return Problems.Invalid(errors);
+        if (!await me.AllowsPointAsync(conn, lon!.Value, lat!.Value, ct)) return Problems.Forbidden(me.OutOfScope("this place"));
 
         long id;
         await using (var tx = await conn.BeginTransactionAsync(ct))
@@ -209,6 +210,8 @@ public static class NeedsApi
                     "accepted" => "a need becomes accepted when accepted assignments cover volunteers_needed.",
                     _ => "a need returns to open when every proposal was declined.",
                 }));
+            if (me.IsCoordinator && !await me.AllowsNeedAsync(conn, id, ct))
+                return Problems.Forbidden(me.OutOfScope($"need {id}"));
             if (!me.IsCoordinator)
             {
                 var mayAct = to is "in-progress" or "done" && me.TeamId is { } team

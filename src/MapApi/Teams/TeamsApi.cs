@@ -75,10 +75,19 @@ public static class TeamsApi
     static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct) =>
         await conn.Command(TeamQueries.FeatureById, ("id", id), ("private", viewer?.MayEditTeam(id) == true)).ExecuteScalarAsync(ct) as string;
 
+    /// <summary>Only the team's lead, or a coordinator whose scope holds the team, may change it.</summary>
+    static async Task<IResult?> RefuseEditAsync(CurrentUser me, long id, NpgsqlDataSource db, string action, CancellationToken ct)
+    {
+        if (!me.MayEditTeam(id)) return Problems.Forbidden($"Only team {id}'s lead or a coordinator may {action}.");
+        if (me.LeadsTeam(id) || me.AdminScope is null) return null;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await me.AllowsTeamAsync(conn, id, ct) ? null : Problems.Forbidden(me.OutOfScope($"team {id}"));
+    }
+
     static async Task<IResult> PatchTeam(long id, HttpRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         var me = CurrentUser.From(principal)!;
-        if (!me.MayEditTeam(id)) return Problems.Forbidden($"Only team {id}'s lead or a coordinator may edit it.");
+        if (await RefuseEditAsync(me, id, db, "edit it", ct) is { } refused) return refused;
         var (body, error) = await ApiJson.ReadObjectAsync(request, ct);
         if (error is not null) return Problems.BadRequest(error);
         if (body!.Count == 0) return Problems.BadRequest($"Send at least one of: {string.Join(", ", TeamQueries.Editable)}.");
@@ -160,7 +169,7 @@ public static class TeamsApi
     static async Task<IResult> PutAvailability(long id, HttpRequest request, ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {
         var me = CurrentUser.From(principal)!;
-        if (!me.MayEditTeam(id)) return Problems.Forbidden($"Only team {id}'s lead or a coordinator may set its availability.");
+        if (await RefuseEditAsync(me, id, db, "set its availability", ct) is { } refused) return refused;
         var (body, error) = await ApiJson.ReadAsync<AvailabilityBody>(request, ct);
         if (error is not null) return Problems.BadRequest(error);
         if (body!.Periods is not { } periods) return Problems.BadRequest("periods is required (an empty array clears the availability).");
