@@ -227,6 +227,9 @@ function popupContent(layerId, feature) {
     const [lon, lat] = feature.geometry.coordinates;
     actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { map.closePopup(); coordinator.startNeed({ lon, lat, village: { id: feature.id, name: p.name } }); } }, t('popup.record_need')));
   }
+  if (layerId === 'needs' && coordinator.signedIn()) {
+    actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { map.closePopup(); coordinator.showNeed(feature.id); } }, t('popup.open_need')));
+  }
   box.append(actions);
   return box;
 }
