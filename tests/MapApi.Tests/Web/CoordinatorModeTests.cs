@@ -223,6 +223,7 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         var text = await problem.TextContentAsync();
         Assert.Contains("Not possible", text);
         Assert.Contains("cannot propose a team for a need that is cancelled", text);
+        await Assertions.Expect(problem).ToBeInViewportAsync(); // the bottom sheet scrolls to it
         await ShotAsync(page, "11-coordinator-phone-409");
     }
 }

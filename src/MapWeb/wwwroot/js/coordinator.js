@@ -220,7 +220,10 @@ async function act(id, button, request, success) {
   } catch (error) {
     if (button) button.disabled = false;
     if (sessionExpired(error)) return;
-    if (problem) problem.replaceChildren(problemView(error)); else announce(problemText(error));
+    if (!problem) { announce(problemText(error)); return; }
+    problem.replaceChildren(problemView(error));
+    // The panel scrolls (a bottom sheet on phones): the message would otherwise land out of sight.
+    problem.scrollIntoView({ block: 'nearest' });
   }
 }
 
@@ -280,10 +283,6 @@ export async function showNeed(id) {
       const item = el('li', { class: 'match', 'data-team-id': m.team_id },
         el('div', { class: 'match-head' }, el('strong', {}, m.name),
           el('span', { class: 'score', title: t('coord.score_hint') }, scoreText(m.score))),
-        el('p', { class: 'match-facts' },
-          t('coord.distance', { km: formatNumber(Math.round((m.distance_m ?? 0) / 100) / 10) }), ' · ',
-          t('coord.coverage', { p: Math.round((m.skill_coverage ?? 0) * 100) }), ' · ',
-          t('coord.free', { n: m.free_capacity ?? 0 })),
         m.skills_missing?.length ? el('p', { class: 'missing' }, t('coord.missing', { skills: m.skills_missing.map(ctx.skillLabel).join(', ') })) : null,
         el('ul', { class: 'reasons' }, reasonsText(m).map(r => el('li', {}, r))),
         canRecordNeeds() ? el('div', { class: 'match-actions' }, volunteers,
