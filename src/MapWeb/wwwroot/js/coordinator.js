@@ -142,9 +142,10 @@ export function startNeed({ lon, lat, village }) {
     el('input', { type: 'checkbox', name: 'required_skills', value: s.code }), ' ', ctx.skillLabel(s.code))));
   $('#need-category').replaceChildren(...CATEGORIES.map(c => el('option', { value: c }, tOr(`category.${c}`, c))));
   $('#need-priority').replaceChildren(...PRIORITIES.map(p => el('option', { value: p, selected: p === 'normal' }, tOr(`priority.${p}`, p))));
-  const today = new Date(), later = new Date(Date.now() + 30 * 86400000);
-  $('#need-window-start').value = today.toISOString().slice(0, 10);
-  $('#need-window-end').value = later.toISOString().slice(0, 10);
+  // The browser's own calendar day, not UTC's (before 07:00 in Vietnam, UTC is still yesterday).
+  const day = offsetDays => { const d = new Date(Date.now() + offsetDays * 86400000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
+  $('#need-window-start').value = day(0);
+  $('#need-window-end').value = day(30);
   $('#need-error').replaceChildren();
   $('#need-dialog').showModal();
   $('#need-title').focus();
