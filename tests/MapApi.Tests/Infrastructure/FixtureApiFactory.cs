@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
-using ResourceMap.Api.Auth;
 using ResourceMap.Api.Infrastructure;
 
 namespace ResourceMap.Tests.Infrastructure;
@@ -30,8 +29,7 @@ public sealed class FixtureApiFactory : WebApplicationFactory<Program>, IAsyncLi
         await using var conn = await Sql.OpenConnectionAsync();
         await conn.Command(Fixture.Sql, ("today", Today)).ExecuteNonQueryAsync();
         foreach (var (username, role, team) in Fixture.Users)
-            await conn.Command("INSERT INTO users (username, display_name, role, team_id, password_hash) VALUES (@u, @d, @r, @t, @h)",
-                ("u", username), ("d", $"Người dùng {username}"), ("r", role), ("t", team), ("h", PasswordHasher.Hash(Password))).ExecuteNonQueryAsync();
+            await TestUsers.AddAsync(conn, username, role, Password, team);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using ResourceMap.Api.Auth;
 using ResourceMap.Api.Infrastructure;
 using ResourceMap.Tests.Infrastructure;
 using ResourceMap.Tests.Matching;
@@ -30,8 +29,7 @@ public sealed class SeededNamTraMyTests
         long villageId, teamId; string skill; DateOnly from;
         await using (var conn = await app.Sql.OpenConnectionAsync())
         {
-            await conn.Command("INSERT INTO users (username, display_name, role, password_hash) VALUES ('seed-coord', 'Điều phối viên', 'coordinator', @h)",
-                ("h", PasswordHasher.Hash("seed-password-1"))).ExecuteNonQueryAsync();
+            await TestUsers.AddAsync(conn, "seed-coord", "coordinator", "seed-password-1", displayName: "Điều phối viên");
             villageId = (long)(await conn.Command("""
                 SELECT v.id FROM hardship_villages v
                 JOIN admin_units a ON a.level = 'district' AND a.name LIKE '%Nam Trà My%' AND ST_Intersects(a.geom, v.geom)

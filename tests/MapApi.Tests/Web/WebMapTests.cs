@@ -34,6 +34,11 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         var total = layers.Single(l => l!["id"]!.GetValue<string>() == "teams")!["features"]!.GetValue<long>();
         var shown = await page.TextContentAsync("[data-layer-count=teams]");
         Assert.Equal(total, long.Parse(new string(shown!.Where(char.IsDigit).ToArray())));
+        // …and, before it, how many match in the current view (the clusters endpoint's numberMatched).
+        var inView = body["numberMatched"]!.GetValue<long>();
+        Assert.True(inView < total, "Quảng Nam at zoom 9 shows only some of the country's teams");
+        await page.WaitForFunctionAsync("document.querySelector('[data-layer-in-view=teams]')?.textContent !== ''");
+        Assert.Equal(inView, long.Parse(new string((await page.TextContentAsync("[data-layer-in-view=teams]"))!.Where(char.IsDigit).ToArray())));
         await ShotAsync(page, "01-map-quang-nam");
         Assert.Empty(external);
     }

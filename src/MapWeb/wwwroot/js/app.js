@@ -105,7 +105,8 @@ async function loadLayer(id) {
     const data = await api(`/api/layers/${id}/clusters?${params}`, { signal: controller.signal });
     group.clearLayers();
     for (const feature of data.features) group.addLayer(renderFeature(id, feature));
-    setLayerStatus(id, data.numberMatched ?? data.features.length);
+    // numberMatched is null when the API stopped counting; a truncated page's length would understate.
+    setLayerStatus(id, data.numberMatched ?? (data.truncated ? '' : data.features.length));
   } catch (e) {
     if (e.name === 'AbortError') return;
     setLayerStatus(id, '!');
@@ -227,6 +228,9 @@ function popupContent(layerId, feature) {
     const [lon, lat] = feature.geometry.coordinates;
     actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { map.closePopup(); coordinator.startNeed({ lon, lat, village: { id: feature.id, name: p.name } }); } }, t('popup.record_need')));
   }
+  if (layerId === 'needs' && coordinator.signedIn()) {
+    actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { map.closePopup(); coordinator.showNeed(feature.id); } }, t('popup.open_need')));
+  }
   box.append(actions);
   return box;
 }
@@ -268,6 +272,8 @@ function closePanel() {
 
 // ---------- legend, filters and "near" ----------
 
+// value: the features matching in the current view (the clusters endpoint's numberMatched, filters
+// applied), '' when the layer is off, '!' when it failed to load; shown before the layer's total.
 function setLayerStatus(id, value) {
   const node = document.querySelector(`[data-layer-count="${id}"]`);
   if (!node) return;
@@ -275,6 +281,12 @@ function setLayerStatus(id, value) {
   node.textContent = total === undefined ? '' : formatNumber(total);
   node.title = total === undefined ? '' : t('layer.count', { n: formatNumber(total) });
   node.dataset.inView = value;
+  const inView = document.querySelector(`[data-layer-in-view="${id}"]`);
+  if (!inView) return;
+  const shown = value === '' || value === undefined ? '' : value === '!' ? '!' : formatNumber(value);
+  inView.textContent = shown;
+  inView.hidden = shown === '';
+  inView.title = shown === '' || shown === '!' ? '' : t('layer.in_view', { n: shown });
 }
 
 function buildLegend() {
@@ -293,7 +305,9 @@ function buildLegend() {
     const item = el('li', {},
       checkbox,
       el('label', { for: `layer-${id}` }, symbol, el('span', { class: 'legend-name' }, layerTitle(id)),
-        el('span', { class: 'legend-count', 'data-layer-count': id })),
+        el('span', { class: 'legend-counts' },
+          id === 'admin' ? null : el('span', { class: 'legend-in-view', 'data-layer-in-view': id, hidden: true }),
+          el('span', { class: 'legend-count', 'data-layer-count': id }))),
       id === 'admin' ? el('small', { class: 'legend-hint' }, t('layer.admin.hint')) : null);
     list.append(item);
     setLayerStatus(id, '');

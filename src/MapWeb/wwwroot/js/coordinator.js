@@ -1,6 +1,7 @@
-// Coordinator mode: sign in (POST /api/auth/token), record a need where the map is clicked or at a
-// hardship village, see ranked matching teams with lines to the need and the reasons in words,
-// propose an assignment, and list needs by status.
+// Coordinator mode against the needs/matching API (docs/needs-and-matching.md): sign in
+// (POST /api/auth/token), record a need where the map is clicked or at a hardship village (village_id),
+// see ranked matching teams with lines to the need and the reasons in words, propose a team, accept the
+// proposal, move the need along the transitions the API offers (next_statuses), and list needs by status.
 /* global L */
 import { api, ApiError, token, setToken } from './api.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
@@ -28,6 +29,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 export function canRecordNeeds() { return !!token() && user?.role === 'coordinator'; }
+export function signedIn() { return !!token() && !!user; }
 
 export function init(context) {
   ctx = context;
@@ -49,6 +51,38 @@ export function init(context) {
 }
 
 function announce(message) { $('#status').textContent = message; }
+
+// ---------- API problems as readable messages ----------
+
+/** One line for an error: the problem's detail (its validation errors listed), or a plain-language fallback. */
+export function problemText(error) {
+  if (!(error instanceof ApiError)) return t('error.network');
+  const p = error.problem;
+  if (Array.isArray(p?.errors) && p.errors.length) return p.errors.join(' ');
+  if (p?.detail) return p.detail;
+  return tOr(`error.http.${error.status}`, t('error.http', { status: error.status }));
+}
+
+/** A 400's errors as a list, anything else as one paragraph, with a title saying what kind of problem it is. */
+function problemView(error) {
+  const p = error instanceof ApiError ? error.problem : null;
+  const kind = error instanceof ApiError ? tOr(`error.http.${error.status}`, p?.title ?? t('error.http', { status: error.status })) : t('error.network');
+  const box = el('div', { class: 'problem', role: 'alert', 'data-status': error instanceof ApiError ? error.status : 'network' },
+    el('strong', {}, kind));
+  if (Array.isArray(p?.errors) && p.errors.length) box.append(el('ul', {}, p.errors.map(e => el('li', {}, e))));
+  else if (p?.detail) box.append(el('p', {}, p.detail));
+  return box;
+}
+
+/** A 401 while signed in means the token ran out (tokens last 8 hours, and end with a server restart). */
+function sessionExpired(error) {
+  if (!(error instanceof ApiError) || error.status !== 401 || !user) return false;
+  logout();
+  announce(t('auth.expired'));
+  openLogin();
+  $('#login-error').textContent = t('auth.expired');
+  return true;
+}
 
 function renderUser() {
   const button = $('#login-btn');
@@ -77,7 +111,8 @@ async function login(e) {
     renderUser();
     announce(t('auth.as', { name: user.display_name ?? user.username, role: tOr(`role.${user.role}`, user.role) }));
   } catch (error) {
-    $('#login-error').textContent = error instanceof ApiError && (error.status === 404 || error.status === 405) ? t('auth.unavailable') : t('auth.failed');
+    $('#login-error').textContent = error instanceof ApiError && (error.status === 404 || error.status === 405) ? t('auth.unavailable')
+      : error instanceof ApiError && error.status === 401 ? t('auth.failed') : problemText(error);
   }
 }
 
@@ -107,10 +142,11 @@ export function startNeed({ lon, lat, village }) {
     el('input', { type: 'checkbox', name: 'required_skills', value: s.code }), ' ', ctx.skillLabel(s.code))));
   $('#need-category').replaceChildren(...CATEGORIES.map(c => el('option', { value: c }, tOr(`category.${c}`, c))));
   $('#need-priority').replaceChildren(...PRIORITIES.map(p => el('option', { value: p, selected: p === 'normal' }, tOr(`priority.${p}`, p))));
-  const today = new Date(), later = new Date(Date.now() + 30 * 86400000);
-  $('#need-window-start').value = today.toISOString().slice(0, 10);
-  $('#need-window-end').value = later.toISOString().slice(0, 10);
-  $('#need-error').textContent = '';
+  // The browser's own calendar day, not UTC's (before 07:00 in Vietnam, UTC is still yesterday).
+  const day = offsetDays => { const d = new Date(Date.now() + offsetDays * 86400000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
+  $('#need-window-start').value = day(0);
+  $('#need-window-end').value = day(30);
+  $('#need-error').replaceChildren();
   $('#need-dialog').showModal();
   $('#need-title').focus();
 }
@@ -139,98 +175,168 @@ async function saveNeed(e) {
     ctx.reload();
     showNeed(need.id);
   } catch (error) {
-    const errors = error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : '';
-    $('#need-error').textContent = `${error.message} ${errors}`.trim();
+    if (sessionExpired(error)) { $('#need-dialog').close(); return; }
+    $('#need-error').replaceChildren(problemView(error));
   }
 }
 
 // ---------- a need with its ranked matches ----------
 
+const LIVE = new Set(['open', 'proposed']);   // the statuses in which teams can be proposed
+
+function reasonsText(m) {
+  const text = lang === 'vi' ? (m.reasons_vi ?? m.reasons) : (m.reasons ?? m.reasons_vi);
+  return Array.isArray(text) ? text : String(text ?? '').split(/\s+·\s+/).filter(Boolean);
+}
+
+/** The API scores 0–100 (docs/needs-and-matching.md): shown as a whole number out of 100. */
+function scoreText(score) { return t('coord.score', { s: formatNumber(Math.round(Number(score))) }); }
+
+function detailsText(value) {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(detailsText).join('; ');
+  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k.replaceAll('_', ' ')}: ${detailsText(v)}`).join(', ');
+  return String(value);
+}
+
+function mayDecide(assignment) {
+  return user?.role === 'coordinator' || (user?.role === 'team-lead' && user.team_id === assignment.team_id);
+}
+
+function mayMove(p, to) {
+  if (user?.role === 'coordinator') return true;
+  return user?.role === 'team-lead' && (to === 'in-progress' || to === 'done')
+    && (p.assignments ?? []).some(a => a.status === 'accepted' && a.team_id === user.team_id);
+}
+
+/** Runs a write; on failure shows the problem in the panel's alert area instead of a silent console error. */
+async function act(id, button, request, success) {
+  const problem = $('#panel .need-problem');
+  problem?.replaceChildren();
+  if (button) button.disabled = true;
+  try {
+    await request();
+    if (success) announce(success);
+    await showNeed(id);
+  } catch (error) {
+    if (button) button.disabled = false;
+    if (sessionExpired(error)) return;
+    if (!problem) { announce(problemText(error)); return; }
+    problem.replaceChildren(problemView(error));
+    // The panel scrolls (a bottom sheet on phones): the message would otherwise land out of sight.
+    problem.scrollIntoView({ block: 'nearest' });
+  }
+}
+
 export async function showNeed(id) {
   ctx.showPanel(`#${id}`, el('p', { class: 'muted' }, t('loading')));
-  let need, matches;
+  let need, matches = null;
   try {
-    [need, matches] = await Promise.all([api(`/api/needs/${id}`), api(`/api/needs/${id}/matches`).catch(() => ({ matches: [] }))]);
+    need = await api(`/api/needs/${id}`);
+    if (LIVE.has(need.properties.status)) matches = await api(`/api/needs/${id}/matches?limit=10`);
   } catch (error) {
-    ctx.showPanel(`#${id}`, el('p', { class: 'error', role: 'alert' }, error.message));
+    ctx.showPanel(`#${id}`, problemView(error));
     return;
   }
   const p = need.properties;
   const [lon, lat] = need.geometry.coordinates;
   clearOverlay();
   overlay = L.layerGroup().addTo(ctx.map);
-  L.circleMarker([lat, lon], { radius: 11, color: '#6a1b9a', weight: 3, fillColor: '#fff', fillOpacity: 1 }).addTo(overlay)
+  L.circleMarker([lat, lon], { radius: 11, color: '#6a1b9a', weight: 3, fillColor: '#fff', fillOpacity: 1, className: 'need-point' }).addTo(overlay)
     .bindTooltip(p.title, { permanent: false });
-
-  const list = el('ol', { class: 'matches', 'aria-label': t('coord.matches') });
   const bounds = L.latLngBounds([[lat, lon]]);
-  (matches.matches ?? []).forEach((m, i) => {
-    const line = L.polyline([[m.lat, m.lon], [lat, lon]], { color: i === 0 ? '#1f5fa8' : '#5b7fa6', weight: i === 0 ? 4 : 2, opacity: 0.85, dashArray: i === 0 ? null : '6 4', className: 'match-line' }).addTo(overlay);
-    L.circleMarker([m.lat, m.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#1f5fa8', fillOpacity: 1 }).addTo(overlay)
-      .bindTooltip(`${i + 1}. ${m.name}`, { permanent: i < 3, direction: 'right', className: 'match-label' });
-    bounds.extend([m.lat, m.lon]);
-    const reasons = lang === 'vi' ? (m.reasons_vi ?? m.reasons) : (m.reasons ?? m.reasons_vi);
-    const reasonItems = (Array.isArray(reasons) ? reasons : String(reasons ?? '').split(/;\s*|\n/)).filter(Boolean);
-    const volunteers = el('input', { type: 'number', min: '1', max: String(Math.max(1, m.free_capacity ?? 1)), value: String(Math.max(1, Math.min(m.free_capacity ?? 1, p.volunteers_needed ?? 1))), 'aria-label': `${t('coord.volunteers')} — ${m.name}`, class: 'volunteers' });
-    const item = el('li', { class: 'match', 'data-team-id': m.team_id },
-      el('div', { class: 'match-head' }, el('strong', {}, m.name), el('span', { class: 'score' }, t('coord.score', { s: Number(m.score).toFixed(2) }))),
-      el('p', { class: 'match-facts' },
-        t('coord.distance', { km: formatNumber(Math.round((m.distance_m ?? 0) / 100) / 10) }), ' · ',
-        t('coord.coverage', { p: Math.round((m.skill_coverage ?? 0) * 100) }), ' · ',
-        t('coord.free', { n: m.free_capacity ?? 0 })),
-      m.skills_missing?.length ? el('p', { class: 'missing' }, t('coord.missing', { skills: m.skills_missing.map(ctx.skillLabel).join(', ') })) : null,
-      el('ul', { class: 'reasons' }, reasonItems.map(r => el('li', {}, r))),
-      canRecordNeeds() ? el('div', { class: 'match-actions' }, volunteers,
-        el('button', { type: 'button', class: 'btn btn-primary', onclick: async ev => {
-          ev.target.disabled = true;
-          try {
-            await api(`/api/needs/${id}/assignments`, { method: 'POST', body: { team_id: m.team_id, volunteers: Number(volunteers.value) } });
-            announce(t('coord.proposed', { name: m.name }));
-            showNeed(id);
-          } catch (error) { announce(error.message); ev.target.disabled = false; }
-        } }, t('coord.propose'))) : null);
-    item.addEventListener('mouseenter', () => line.setStyle({ weight: 6 }));
-    item.addEventListener('mouseleave', () => line.setStyle({ weight: i === 0 ? 4 : 2 }));
-    list.append(item);
-  });
-  ctx.map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
 
-  const assignments = (p.assignments ?? []).map(a => el('li', {},
-    `${a.team_name ?? `#${a.team_id}`} — ${tOr(`status.${a.status}`, a.status)} (${a.volunteers ?? ''})`,
-    a.status === 'proposed' && user ? el('button', { type: 'button', class: 'btn btn-small', onclick: async () => {
-      try { await api(`/api/needs/${id}/assignments/${a.id}/accept`, { method: 'POST', body: {} }); showNeed(id); } catch (error) { announce(error.message); }
-    } }, t('coord.accept')) : null));
-  const history = (p.history ?? p.status_history ?? []).map(h => el('li', {}, `${formatDate(h.at ?? h.changed_at)} — ${tOr(`status.${h.to ?? h.status}`, h.to ?? h.status)}${h.note ? `: ${h.note}` : ''}`));
+  // Status, with the manual transitions the API offers from here.
+  const note = el('input', { type: 'text', class: 'transition-note', maxlength: '1000', 'aria-label': t('coord.note'), placeholder: t('coord.note') });
+  const moves = (p.next_statuses ?? []).filter(to => mayMove(p, to)).map(to => el('button', {
+    type: 'button', class: `btn btn-small${to === 'cancelled' || to === 'declined' ? ' btn-danger' : ''}`, 'data-to': to,
+    onclick: ev => act(id, ev.currentTarget, () => api(`/api/needs/${id}/transitions`, { method: 'POST', body: { to, note: note.value.trim() || null } }),
+      t('coord.moved', { status: tOr(`status.${to}`, to) })),
+  }, t('coord.move_to', { status: tOr(`status.${to}`, to) })));
+  const statusBox = el('div', { class: 'need-status' },
+    el('p', {}, `${t('field.status')}: `, el('strong', { class: `status-badge status-${p.status}`, 'data-status': p.status }, tOr(`status.${p.status}`, p.status))),
+    el('p', { class: 'muted volunteers-line' }, t('coord.volunteers_line', { needed: p.volunteers_needed, proposed: p.volunteers_proposed ?? 0, accepted: p.volunteers_accepted ?? 0 })),
+    moves.length && user ? el('div', { class: 'transitions' }, note, moves) : null);
 
   const facts = el('dl', { class: 'facts' });
-  for (const [k, v] of [['status', tOr(`status.${p.status}`, p.status)], ['priority', tOr(`priority.${p.priority}`, p.priority)],
+  for (const [k, v] of [['priority', tOr(`priority.${p.priority}`, p.priority)],
     ['category', tOr(`category.${p.category}`, p.category)], ['volunteers_needed', p.volunteers_needed],
     ['window_start', formatDate(p.window_start)], ['window_end', formatDate(p.window_end)],
     ['required_skills', (p.required_skills ?? []).map(ctx.skillLabel).join(', ')], ['public_summary', p.public_summary]]) {
     if (v !== undefined && v !== null && v !== '') facts.append(el('dt', {}, t(`field.${k}`)), el('dd', {}, String(v)));
   }
-  if (p.restricted_details && Object.keys(p.restricted_details).length)
-    facts.append(el('dt', {}, t('field.restricted_details')), el('dd', {}, Object.values(p.restricted_details).join('; ')));
+  // The API sends restricted_details only to coordinators (and the accepted team's lead); shown only when signed in.
+  if (user && p.restricted_details && Object.keys(p.restricted_details).length)
+    facts.append(el('dt', {}, t('field.restricted_details')), el('dd', { class: 'restricted' }, detailsText(p.restricted_details)));
 
-  ctx.showPanel(p.title, el('article', { class: 'need', 'data-need-id': id },
+  // Ranked teams, with a line from each to the need.
+  let matchSection = null;
+  if (matches) {
+    const stillNeeded = matches.volunteers_still_needed ?? p.volunteers_needed ?? 1;
+    const list = el('ol', { class: 'matches', 'aria-label': t('coord.matches') });
+    (matches.matches ?? []).forEach((m, i) => {
+      const line = L.polyline([[m.lat, m.lon], [lat, lon]], { color: i === 0 ? '#1f5fa8' : '#5b7fa6', weight: i === 0 ? 4 : 2, opacity: 0.85, dashArray: i === 0 ? null : '6 4', className: 'match-line' }).addTo(overlay);
+      L.circleMarker([m.lat, m.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#1f5fa8', fillOpacity: 1 }).addTo(overlay)
+        .bindTooltip(`${i + 1}. ${m.name}`, { permanent: i < 3, direction: 'right', className: 'match-label' });
+      bounds.extend([m.lat, m.lon]);
+      const max = Math.max(1, Math.min(m.free_capacity ?? 1, stillNeeded));
+      const volunteers = el('input', { type: 'number', min: '1', max: String(max), value: String(max), 'aria-label': `${t('coord.volunteers')} — ${m.name}`, class: 'volunteers' });
+      const item = el('li', { class: 'match', 'data-team-id': m.team_id },
+        el('div', { class: 'match-head' }, el('strong', {}, m.name),
+          el('span', { class: 'score', title: t('coord.score_hint') }, scoreText(m.score))),
+        m.skills_missing?.length ? el('p', { class: 'missing' }, t('coord.missing', { skills: m.skills_missing.map(ctx.skillLabel).join(', ') })) : null,
+        el('ul', { class: 'reasons' }, reasonsText(m).map(r => el('li', {}, r))),
+        canRecordNeeds() ? el('div', { class: 'match-actions' }, volunteers,
+          el('button', { type: 'button', class: 'btn btn-primary propose', onclick: ev => act(id, ev.currentTarget,
+            () => api(`/api/needs/${id}/assignments`, { method: 'POST', body: { team_id: m.team_id, volunteers: Number(volunteers.value) } }),
+            t('coord.proposed', { name: m.name })) }, t('coord.propose'))) : null);
+      item.addEventListener('mouseenter', () => line.setStyle({ weight: 6 }));
+      item.addEventListener('mouseleave', () => line.setStyle({ weight: i === 0 ? 4 : 2 }));
+      list.append(item);
+    });
+    matchSection = [el('h4', {}, t('coord.matches')), list.children.length ? list : el('p', { class: 'muted' }, t('coord.no_matches'))];
+  }
+  ctx.map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
+
+  const assignments = (p.assignments ?? []).map(a => el('li', { class: 'assignment', 'data-assignment-id': a.id, 'data-status': a.status },
+    `${a.team_name ?? `#${a.team_id}`} — ${tOr(`status.${a.status}`, a.status)} · ${t('coord.people', { n: a.volunteers ?? '' })}`,
+    a.status === 'proposed' && mayDecide(a) ? el('span', { class: 'assignment-actions' },
+      el('button', { type: 'button', class: 'btn btn-small btn-primary accept', onclick: ev => act(id, ev.currentTarget,
+        () => api(`/api/needs/${id}/assignments/${a.id}/accept`, { method: 'POST', body: {} }), t('coord.accepted', { name: a.team_name })) }, t('coord.accept')),
+      el('button', { type: 'button', class: 'btn btn-small decline', onclick: ev => act(id, ev.currentTarget,
+        () => api(`/api/needs/${id}/assignments/${a.id}/decline`, { method: 'POST', body: {} }), t('coord.declined', { name: a.team_name })) }, t('coord.decline'))) : null));
+  const history = (p.status_history ?? []).map(h => el('li', {},
+    `${formatDateTime(h.at)} — ${h.from ? `${tOr(`status.${h.from}`, h.from)} → ` : ''}${tOr(`status.${h.to}`, h.to)}`,
+    h.by ? el('small', {}, ` (${h.by})`) : null, h.note ? `: ${h.note}` : null));
+
+  ctx.showPanel(p.title, el('article', { class: 'need', 'data-need-id': id, 'data-status': p.status },
+    statusBox,
+    el('div', { class: 'need-problem', 'aria-live': 'assertive' }),
     facts,
-    el('h4', {}, t('coord.matches')),
-    list.children.length ? list : el('p', { class: 'muted' }, t('coord.no_matches')),
-    assignments.length ? [el('h4', {}, t('coord.assignments')), el('ul', {}, assignments)] : null,
-    history.length ? [el('h4', {}, t('coord.history')), el('ul', { class: 'history' }, history)] : null));
+    matchSection,
+    assignments.length ? [el('h4', {}, t('coord.assignments')), el('ul', { class: 'assignments' }, assignments)] : null,
+    history.length ? [el('h4', {}, t('coord.history')), el('ol', { class: 'history' }, history)] : null));
+}
+
+function formatDateTime(value) {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return formatDate(value);
+  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(d);
 }
 
 async function listNeeds(status) {
   ctx.showPanel(t('coord.needs_by_status'), el('p', { class: 'muted' }, t('loading')));
   try {
     const data = await api(`/api/needs?status=${encodeURIComponent(status)}&limit=200`);
-    const items = data.features.map(f => el('li', {},
+    const items = data.features.map(f => el('li', { 'data-need-id': f.id },
       el('button', { type: 'button', class: 'link', onclick: () => showNeed(f.id) },
         `#${f.id} ${f.properties.title}`),
       el('small', {}, ` ${tOr(`priority.${f.properties.priority}`, f.properties.priority)} · ${formatDate(f.properties.window_start)}`)));
     ctx.showPanel(`${t('coord.needs_by_status')}: ${tOr(`status.${status}`, status)}`,
-      items.length ? el('ul', { class: 'need-list' }, items) : el('p', { class: 'muted' }, t('coord.none')));
+      el('div', {},
+        items.length ? el('ul', { class: 'need-list' }, items) : el('p', { class: 'muted' }, t('coord.none')),
+        data.links?.some(l => l.rel === 'next') ? el('p', { class: 'muted' }, t('coord.more')) : null));
   } catch (error) {
-    ctx.showPanel(t('coord.needs_by_status'), el('p', { class: 'error', role: 'alert' }, error.message));
+    ctx.showPanel(t('coord.needs_by_status'), problemView(error));
   }
 }
