@@ -11,12 +11,11 @@ public sealed class CoordinatorScopeTests(FixtureApiFactory app) : IClassFixture
 {
     public async Task InitializeAsync()
     {
+        // The class fixture is shared by the tests of this class; add the user once.
+        if (await app.ScalarAsync<long>("SELECT count(*) FROM users WHERE username = 'coord-ntm'") > 0) return;
         await using var conn = await app.Sql.OpenConnectionAsync();
-        await conn.Command("""
-            INSERT INTO users (username, display_name, role, admin_scope_code, password_hash)
-            VALUES ('coord-ntm', 'Cán bộ Huyện đoàn Nam Trà My', 'coordinator', '506', @h)
-            ON CONFLICT (username) DO NOTHING
-            """, ("h", PasswordHasher.Hash(FixtureApiFactory.Password))).ExecuteNonQueryAsync();
+        await TestUsers.AddAsync(conn, "coord-ntm", Roles.Coordinator, FixtureApiFactory.Password,
+            displayName: "Cán bộ Huyện đoàn Nam Trà My", adminScope: "506");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -10,7 +10,8 @@ namespace ResourceMap.Tests.Infrastructure;
 /// </summary>
 public static class TestUsers
 {
-    public static async Task AddAsync(NpgsqlConnection conn, string username, string role, string password, long? teamId = null, string? displayName = null) =>
+    public static async Task AddAsync(NpgsqlConnection conn, string username, string role, string password, long? teamId = null,
+        string? displayName = null, string? adminScope = null) =>
         await conn.Command(AuthQueries.InsertUser, ("username", username), ("display_name", displayName ?? $"Người dùng {username}"),
-            ("role", role), ("team_id", teamId), ("admin_scope_code", null), ("password_hash", PasswordHasher.Hash(password))).ExecuteNonQueryAsync();
+            ("role", role), ("team_id", teamId), ("admin_scope_code", adminScope), ("password_hash", PasswordHasher.Hash(password))).ExecuteNonQueryAsync();
 }
