@@ -31,6 +31,9 @@ public static class Generator
         ("Sóc Trăng", 105.97, 9.60), ("Kiên Giang", 105.08, 10.01), ("Bạc Liêu", 105.72, 9.29), ("Cà Mau", 105.15, 9.18),
     ];
 
+    /// <summary>Where the generated teams cluster: the layers benchmark aims its views and tiles there.</summary>
+    public static IReadOnlyList<(string Name, double Lon, double Lat)> ProvinceCentres => Provinces;
+
     static readonly string[] Skills = ["first-aid", "construction", "teaching", "digital-skills", "swimming", "logistics", "medical", "environment"];
 
     public static async Task GenerateAsync(NpgsqlDataSource db, int teams, int needs)

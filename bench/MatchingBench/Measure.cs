@@ -1,52 +1,75 @@
 using System.Diagnostics;
-using ResourceMap.Api.Matching;
 
 namespace ResourceMap.Bench;
 
-public sealed record Result(string Name, int Count, double P50, double P95, double Throughput);
+/// <summary>One measured operation. Via is "HTTP", "SQL" or a naive variant; Group ties an HTTP row to its SQL row.</summary>
+public sealed record Result(string Group, string Via, int Count, double P50, double P95, double Throughput);
 
 public static class Measure
 {
-    /// <summary>Warms up, then runs `count` calls over `concurrency` workers cycling through the query points.</summary>
-    public static async Task<Result> RunAsync(string name, int count, int concurrency, IReadOnlyList<MatchingApi.MatchQuery> queries,
-        Func<MatchingApi.MatchQuery, Task> call)
+    /// <summary>
+    /// Warms up, then runs up to `count` calls over `concurrency` workers cycling through the inputs, stopping early
+    /// once `budget` has elapsed (so a slow operation still ends in bounded time; at least `concurrency` calls run).
+    /// </summary>
+    public static async Task<Result> RunAsync<T>(string group, string via, int count, int concurrency, IReadOnlyList<T> inputs,
+        Func<T, Task> call, TimeSpan? budget = null)
     {
-        for (var i = 0; i < Math.Min(20, Math.Max(4, count / 10)); i++) await call(queries[(i * 7919) % queries.Count]);
+        // Warm-up: a few calls, and no more than a quarter of the budget for a slow operation.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < Math.Min(20, Math.Max(4, count / 10)) && (i == 0 || budget is null || warm.Elapsed < budget / 4); i++)
+            await call(inputs[(i * 7919) % inputs.Count]);
 
-        var latencies = new double[count];
+        var perWorker = new List<double>[concurrency];
         var next = -1;
         var total = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
         {
+            var mine = perWorker[w] = [];
             int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            while ((i = Interlocked.Increment(ref next)) < count && (budget is null || total.Elapsed < budget || i < concurrency))
             {
                 var sw = Stopwatch.StartNew();
-                await call(queries[i % queries.Count]);
-                latencies[i] = sw.Elapsed.TotalMilliseconds;
+                await call(inputs[i % inputs.Count]);
+                mine.Add(sw.Elapsed.TotalMilliseconds);
             }
         }));
         total.Stop();
+        var latencies = perWorker.SelectMany(l => l).ToArray();
         Array.Sort(latencies);
-        var result = new Result(name, count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), count / total.Elapsed.TotalSeconds);
-        Console.WriteLine($"  {name}: done ({result.P50:0.00} ms p50)");
+        var result = new Result(group, via, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
+            latencies.Length / total.Elapsed.TotalSeconds);
+        Console.WriteLine($"  {group} [{via}]: {result.Count} calls, {result.P50:0.00} ms p50");
         return result;
     }
 
     static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
-public sealed record Settings(string Database, string ApiDll, int Teams, int Needs, int Requests, int NaiveRequests, int Concurrency)
+public sealed record Settings(string Database, string ApiDll, string Suite, int Teams, int Needs, int Requests, int NaiveRequests,
+    int Concurrency, int LayerRequests, double LayerSeconds)
 {
     public static Settings From(string[] args)
     {
-        string? Get(string name) =>
-            args.FirstOrDefault(a => a.StartsWith($"--{name}=", StringComparison.OrdinalIgnoreCase))?.Split('=', 2)[1]
-            ?? Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant());
+        string? Get(string name)
+        {
+            // --name=value or --name value, else BENCH_NAME.
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i].StartsWith($"--{name}=", StringComparison.OrdinalIgnoreCase)) return args[i].Split('=', 2)[1];
+                if (args[i].Equals($"--{name}", StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length) return args[i + 1];
+            }
+            return Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant());
+        }
         int Int(string name, int fallback) => int.TryParse(Get(name), out var v) && v > 0 ? v : fallback;
+        var suite = (Get("suite") ?? "all").ToLowerInvariant();
+        if (suite is not ("all" or "layers" or "matching")) throw new ArgumentException("--suite must be layers, matching or all.");
         return new Settings(
             Get("db") ?? throw new ArgumentException("Set BENCH_DB (or --db=) to a PostgreSQL connection string."),
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
-            Int("teams", 100_000), Int("needs", 1_000), Int("requests", 2_000), Int("naive_requests", 40), Int("concurrency", 4));
+            suite, Int("teams", 100_000), Int("needs", 1_000), Int("requests", 2_000), Int("naive_requests", 40), Int("concurrency", 4),
+            Int("layer_requests", 1_000), double.TryParse(Get("layer_seconds"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 8);
     }
+
+    public bool Matching => Suite is "all" or "matching";
+    public bool Layers => Suite is "all" or "layers";
 }

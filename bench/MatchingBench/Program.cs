@@ -1,8 +1,11 @@
-// Matching benchmark: one run measures the same ranking three ways on a generated national data set —
-// through the HTTP API (MapApi started as a child process), the API's SQL sent straight to PostGIS,
-// and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter).
-// Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required),
-// BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4).
+// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|all, default all):
+// - matching: the ranking through the HTTP API (MapApi started as a child process), the API's SQL sent straight to
+//   PostGIS, and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter);
+// - layers: features in a bbox and by q=, clusters at zoom 6 and 9, MVT tiles at z8 and z12, each through HTTP and as
+//   the production SQL straight to PostGIS, plus the bbox query with the spatial index switched off.
+// Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required), BENCH_SUITE (all),
+// BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4),
+// BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -14,9 +17,16 @@ using ResourceMap.Api.Matching;
 using ResourceMap.Bench;
 
 var settings = Settings.From(args);
-Console.WriteLine($"MatchingBench: {settings.Teams:N0} teams, {settings.Needs:N0} needs, {settings.Requests:N0} requests (naive {settings.NaiveRequests}), concurrency {settings.Concurrency}");
+Console.WriteLine($"MatchingBench (suite {settings.Suite}): {settings.Teams:N0} teams, {settings.Needs:N0} needs, concurrency {settings.Concurrency}; " +
+    $"matching {settings.Requests:N0} requests (naive {settings.NaiveRequests}), layers ≤ {settings.LayerRequests:N0} requests or {settings.LayerSeconds:0} s each");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
 
 await using var db = new NpgsqlDataSourceBuilder(settings.Database) { ConnectionStringBuilder = { MaxPoolSize = 50 } }.Build();
+// The naive comparison for bbox: the same statement in sessions where the planner may not use any index.
+await using var noIndex = new NpgsqlDataSourceBuilder(settings.Database)
+{
+    ConnectionStringBuilder = { MaxPoolSize = 50, Options = "-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" },
+}.Build();
 await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
 var generate = Stopwatch.StartNew();
 await Generator.GenerateAsync(db, settings.Teams, settings.Needs);
@@ -26,52 +36,83 @@ var queries = await Generator.QueriesAsync(db);
 Console.WriteLine($"{queries.Count} query points (the generated needs)");
 
 // Sanity: the indexed query and the naive scan rank the same teams.
-await using (var conn = await db.OpenConnectionAsync())
+if (settings.Matching)
 {
-    foreach (var q in queries.Take(5))
+    await using (var conn = await db.OpenConnectionAsync())
     {
-        var fast = (await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default)).Select(m => m.TeamId).ToList();
-        var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default)).Select(m => m.TeamId).ToList();
-        if (!fast.SequenceEqual(naive)) throw new InvalidOperationException($"indexed and naive rankings differ at ({q.Lon}, {q.Lat})");
+        foreach (var q in queries.Take(5))
+        {
+            var fast = (await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default)).Select(m => m.TeamId).ToList();
+            var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default)).Select(m => m.TeamId).ToList();
+            if (!fast.SequenceEqual(naive)) throw new InvalidOperationException($"indexed and naive rankings differ at ({q.Lon}, {q.Lat})");
+        }
     }
+    Console.WriteLine("Indexed and naive rankings agree on the first 5 query points.");
 }
-Console.WriteLine("Indexed and naive rankings agree on the first 5 query points.");
 
 var port = FreePort();
 using var api = StartApi(settings, port);
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
 await WaitForApiAsync(http, api);
 
-var results = new List<Result>
+var results = new List<Result>();
+if (settings.Matching)
 {
-    await Measure.RunAsync("HTTP API  GET /api/matches", settings.Requests, settings.Concurrency, queries, async q =>
+    const string group = "matching GET /api/matches";
+    results.Add(await Measure.RunAsync(group, "HTTP", settings.Requests, settings.Concurrency, queries, async q =>
     {
         using var response = await http.GetAsync(Url(q));
         response.EnsureSuccessStatusCode();
         await response.Content.ReadAsByteArrayAsync();
-    }),
-    await Measure.RunAsync("SQL direct (same query)", settings.Requests, settings.Concurrency, queries, async q =>
+    }));
+    results.Add(await Measure.RunAsync(group, "SQL", settings.Requests, settings.Concurrency, queries, async q =>
     {
         await using var conn = await db.OpenConnectionAsync();
         await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default);
-    }),
-    await Measure.RunAsync("Naive full scan (no DWithin)", settings.NaiveRequests, settings.Concurrency, queries, async q =>
+    }));
+    results.Add(await Measure.RunAsync(group, "naive full scan", settings.NaiveRequests, settings.Concurrency, queries, async q =>
     {
         await using var conn = await db.OpenConnectionAsync();
         await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default);
-    }),
-};
+    }));
+}
+if (settings.Layers)
+{
+    await LayersBench.CheckAsync(http, db, noIndex);
+    results.AddRange(await LayersBench.RunAsync(settings, http, db, noIndex));
+}
 api.Kill(entireProcessTree: true);
 
 Console.WriteLine();
-Console.WriteLine($"{"",-30} {"requests",9} {"p50 ms",9} {"p95 ms",9} {"req/s",9}");
+Console.WriteLine($"Results ({settings.Teams:N0} teams, concurrency {settings.Concurrency}, load average now {LoadAverage()}); API/SQL = HTTP p50 / SQL p50:");
+Console.WriteLine($"{"operation",-40} {"via",-22} {"n",6} {"p50 ms",8} {"p95 ms",8} {"req/s",8} {"API/SQL",8}");
+string? previous = null;
 foreach (var r in results)
-    Console.WriteLine($"{r.Name,-30} {r.Count,9} {r.P50,9:0.00} {r.P95,9:0.00} {r.Throughput,9:0.0}");
-var (apiR, sqlR, naiveR) = (results[0], results[1], results[2]);
+{
+    var sql = results.FirstOrDefault(x => x.Group == r.Group && x.Via == "SQL");
+    var ratio = r.Via == "HTTP" && sql is not null ? $"×{r.P50 / sql.P50:0.00}" : "";
+    Console.WriteLine($"{(r.Group == previous ? "" : r.Group),-40} {r.Via,-22} {r.Count,6} {r.P50,8:0.00} {r.P95,8:0.00} {r.Throughput,8:0.0} {ratio,8}");
+    previous = r.Group;
+}
+
 Console.WriteLine();
-Console.WriteLine($"API/SQL   p50 ×{apiR.P50 / sqlR.P50:0.00}  p95 ×{apiR.P95 / sqlR.P95:0.00}  throughput ×{apiR.Throughput / sqlR.Throughput:0.00}");
-Console.WriteLine($"naive/SQL p50 ×{naiveR.P50 / sqlR.P50:0.0}  p95 ×{naiveR.P95 / sqlR.P95:0.0}  throughput ×{naiveR.Throughput / sqlR.Throughput:0.000}");
+Console.WriteLine("Ratios (p50 / p95 / throughput):");
+foreach (var group in results.Select(r => r.Group).Distinct())
+{
+    var sql = results.Single(r => r.Group == group && r.Via == "SQL");
+    foreach (var other in results.Where(r => r.Group == group && r.Via != "SQL"))
+    {
+        var label = other.Via == "HTTP" ? "API/SQL" : "naive/indexed";
+        Console.WriteLine($"  {group,-40} {label,-14} ×{other.P50 / sql.P50:0.00} / ×{other.P95 / sql.P95:0.00} / ×{other.Throughput / sql.Throughput:0.000}");
+    }
+}
 return 0;
+
+static string LoadAverage()
+{
+    try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+    catch (IOException) { return "n/a"; }
+}
 
 static string Url(MatchingApi.MatchQuery q) => string.Create(CultureInfo.InvariantCulture,
     $"/api/matches?lon={q.Lon}&lat={q.Lat}&skills={string.Join(',', q.Skills)}&from={q.From:yyyy-MM-dd}&to={q.To:yyyy-MM-dd}&volunteers={q.Volunteers}&limit={q.Limit}");

@@ -56,39 +56,7 @@ public static class LayerClusters
         var (selection, error) = await LayersApi.BindSelectionAsync(definition, db, request, bbox, q, admin, date, near, radius_m, ct);
         if (error is not null) return error;
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // Aggregating a national view looks costly to the planner, whose JIT compilation then takes
-        // longer (~0.5 s) than the query itself. Local to this read-only transaction.
-        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx)) await noJit.ExecuteNonQueryAsync(ct);
-        var query = selection!.Query;
-
-        long inView;
-        await using (var count = new NpgsqlCommand(ClusterQueries.CountUpTo(definition, query), conn, tx))
-        {
-            count.Parameters.AddRange(Clone(selection.Parameters));
-            count.Parameters.AddWithValue("cap", MaxIndividualFeatures);
-            inView = (long)(await count.ExecuteScalarAsync(ct))!;
-        }
-
-        var individual = z >= FeaturesFromZoom || inView <= MaxIndividualFeatures;
-        string sql;
-        var parameters = Clone(selection.Parameters).ToList();
-        if (individual)
-        {
-            // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
-            sql = ClusterQueries.Features(definition, query);
-            parameters.Add(new("limit", QueryParsing.MaxLimit));
-        }
-        else
-        {
-            sql = ClusterQueries.Clusters(definition, query);
-            parameters.Add(new("cell", CellSizeMetres(z)));
-            parameters.Add(new("max_cells", MaxCells));
-        }
-        await using var command = new NpgsqlCommand(sql, conn, tx);
-        command.Parameters.AddRange(parameters.ToArray());
-        var text = (string)(await command.ExecuteScalarAsync(ct))!;
+        var (text, individual, inView) = await QueryViewportAsync(db, definition, selection!.Query, selection.Parameters, z, ct);
 
         // The payload is PostGIS's; only a few top-level members are added here.
         var body = JsonNode.Parse(text)!.AsObject();
@@ -107,6 +75,51 @@ public static class LayerClusters
             body["truncated"] = body["cells"]!.GetValue<long>() > MaxCells;
         }
         return TypedResults.Text(body.ToJsonString(Output), GeoJsonResult.ContentType);
+    }
+
+    /// <summary>The database side of a clusters request: PostGIS's FeatureCollection text, its mode and the capped count in view.</summary>
+    public sealed record Viewport(string Json, bool Individual, long InView);
+
+    /// <summary>
+    /// Everything the clusters endpoint asks PostGIS for one viewport (count in view, then clusters or features),
+    /// given the bound selection parameters. Public so bench/MatchingBench times exactly these statements.
+    /// </summary>
+    public static async Task<Viewport> QueryViewportAsync(NpgsqlDataSource db, LayerDefinition definition,
+        LayerQueries.FeatureQuery query, IReadOnlyCollection<NpgsqlParameter> selectionParameters, int z, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // Aggregating a national view looks costly to the planner, whose JIT compilation then takes
+        // longer (~0.5 s) than the query itself. Local to this read-only transaction.
+        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx)) await noJit.ExecuteNonQueryAsync(ct);
+
+        long inView;
+        await using (var count = new NpgsqlCommand(ClusterQueries.CountUpTo(definition, query), conn, tx))
+        {
+            count.Parameters.AddRange(Clone(selectionParameters));
+            count.Parameters.AddWithValue("cap", MaxIndividualFeatures);
+            inView = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        var individual = z >= FeaturesFromZoom || inView <= MaxIndividualFeatures;
+        string sql;
+        var parameters = Clone(selectionParameters).ToList();
+        if (individual)
+        {
+            // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
+            sql = ClusterQueries.Features(definition, query);
+            parameters.Add(new("limit", QueryParsing.MaxLimit));
+        }
+        else
+        {
+            sql = ClusterQueries.Clusters(definition, query);
+            parameters.Add(new("cell", CellSizeMetres(z)));
+            parameters.Add(new("max_cells", MaxCells));
+        }
+        await using var command = new NpgsqlCommand(sql, conn, tx);
+        command.Parameters.AddRange(parameters.ToArray());
+        var text = (string)(await command.ExecuteScalarAsync(ct))!;
+        return new Viewport(text, individual, inView);
     }
 
     // Vietnamese names stay readable (and small) instead of \u-escaped.

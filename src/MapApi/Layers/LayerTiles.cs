@@ -9,8 +9,9 @@ public static class LayerTiles
     /// <summary>Beyond this many features a tile is thinned (by id order), so a low-zoom tile never costs seconds.</summary>
     public const int MaxFeaturesPerTile = 5000;
 
+    /// <summary>The tile statement (parameters @z, @x, @y, @layer_id); public so bench/MatchingBench times this exact SQL.</summary>
     // The envelope is widened by the buffer before the index test so features just outside still render their edge.
-    static string TileSql(LayerDefinition layer) => $"""
+    public static string TileSql(LayerDefinition layer) => $"""
         WITH bounds AS (
             SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                    ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS search
