@@ -118,17 +118,23 @@ SELECT t.id,
        CASE WHEN stage.h('pe' || t.id) % 4 = 0 THEN 'doihinh' || t.id || '@example.org' END,
        CASE WHEN stage.h('pc' || t.id) % 8 <> 0 THEN stage.person('p' || t.id, t.region) END,
        CASE WHEN stage.h('pc' || t.id) % 8 <> 0 THEN stage.phone('prv' || t.id) END,
-       CASE t.level WHEN 'commune' THEN 2000 + (stage.h('r' || t.id) % 9) * 1000
-                    WHEN 'district' THEN 5000 + (stage.h('r' || t.id) % 16) * 1000
-                    ELSE 20000 + (stage.h('r' || t.id) % 7) * 10000 END,
+       -- Reach: a commune team serves its commune and neighbours (5-15 km), a district team the
+       -- district (15-40 km), a provincial team a good part of the province (40-100 km).
+       CASE t.level WHEN 'commune' THEN 5000 + (stage.h('r' || t.id) % 11) * 1000
+                    WHEN 'district' THEN 15000 + (stage.h('r' || t.id) % 26) * 1000
+                    ELSE 40000 + (stage.h('r' || t.id) % 7) * 10000 END,
        CASE WHEN stage.h('la' || t.id) % 3 = 0 THEN TIMESTAMPTZ '2026-01-05 08:00+07' + make_interval(days => stage.h('lad' || t.id) % 300) END,
        t.geom, 'sample-records', true, TIMESTAMPTZ '2026-11-01 00:00+00', TIMESTAMPTZ '2026-11-01 00:00+00'
 FROM stage.team t
 CROSS JOIN LATERAL (SELECT 8 + stage.h('mb' || t.id) % CASE t.level WHEN 'commune' THEN 30 ELSE 80 END AS members) m;
 
--- 1-3 availability windows in 2026-2027 for ~85% of teams.
+-- Availability for ~85% of teams, as teams commit: the spring term of 2026, the 2026-2027 school
+-- year (ending on a different day for each team) and, for a third of them, the 2027 summer campaign.
 INSERT INTO team_availability (team_id, period)
-SELECT t.id, daterange(d.s, d.s + (14 + stage.h('ad' || t.id || '-' || w) % 60), '[]')
-FROM teams t CROSS JOIN generate_series(1, 3) w
-CROSS JOIN LATERAL (SELECT DATE '2026-01-01' + (w - 1) * 240 + stage.h('as' || t.id || '-' || w) % 150 AS s) d
-WHERE stage.h('av' || t.id) % 7 <> 0 AND w <= 1 + stage.h('an' || t.id) % 3;
+SELECT t.id, p.period
+FROM teams t
+CROSS JOIN LATERAL (VALUES
+    (1, daterange(DATE '2026-01-05' + stage.h('a1' || t.id) % 20, DATE '2026-06-30' - stage.h('b1' || t.id) % 20, '[]')),
+    (2, daterange(DATE '2026-09-01' + stage.h('a2' || t.id) % 30, DATE '2027-06-30' - stage.h('b2' || t.id) % 45, '[]')),
+    (3, daterange(DATE '2027-07-01', DATE '2027-08-31' - stage.h('b3' || t.id) % 20, '[]'))) AS p(w, period)
+WHERE stage.h('av' || t.id) % 7 <> 0 AND (p.w < 3 OR stage.h('an' || t.id) % 3 = 0);

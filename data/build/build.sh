@@ -44,7 +44,7 @@ out() { psql_db build -At -c "$2" > "$DATA_DIR/$1"; }
 fc() { # file, FROM/WHERE clause (alias t), extra keys to drop
   out "$1" "SELECT '{\"type\":\"FeatureCollection\",\"features\":[' || chr(10) || coalesce(string_agg(
       json_build_object('type','Feature',
-        'properties', jsonb_strip_nulls(to_jsonb(t) - 'geom' - 'search_text' $3),
+        'properties', jsonb_strip_nulls(to_jsonb(t) - 'geom' - 'search_text' - 'admin_names' $3),
         'geometry', ST_AsGeoJSON(t.geom, 5)::json)::text, ',' || chr(10) ORDER BY t.id), '') || chr(10) || ']}' FROM $2"
 }
 arr() { out "$1" "SELECT '[' || chr(10) || string_agg(to_jsonb(t)::text, ',' || chr(10) ORDER BY $3) || chr(10) || ']' FROM $2"; }
