@@ -14,7 +14,7 @@ namespace ResourceMap.Tests.Needs;
 public sealed class SeededNamTraMyTests
 {
     // No class fixture: a fixture would build the seeded template even when the test is skipped for lack of data.
-    [SeedDataFact]
+    [Fact]
     public async Task A_need_in_a_Nam_Tra_My_village_is_matched_with_eligible_teams_in_score_order()
     {
         var app = new MapApiFactory();
