@@ -80,7 +80,7 @@ public static class AdminUnitsApi
         return TypedResults.Text(reader.GetString(1), GeoJsonResult.ContentType);
     }
 
-    static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+    static DateOnly Today => VietnamTime.Today;
 
     static IResult? CheckGeometry(string? geometry, out string detail)
     {

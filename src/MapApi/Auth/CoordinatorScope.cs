@@ -5,22 +5,23 @@ namespace ResourceMap.Api.Auth;
 
 /// <summary>
 /// A coordinator may be bound to an admin unit (users.admin_scope_code): a district union's coordinator
-/// acts on needs and teams inside that district only. Any version of the code counts, so a scope set
-/// before the 2025 reorganisation keeps covering the same ground. Coordinators without a scope act nationwide.
+/// acts on needs and teams inside that district only, and sees beneficiaries' and private contacts there only.
+/// The code means its version in force today, else its latest version (codes were reused in 2025).
+/// Coordinators without a scope act nationwide.
 /// </summary>
 public static class CoordinatorScope
 {
     const string CoversPoint = """
         SELECT EXISTS (SELECT 1 FROM admin_units a
-                       WHERE a.code = @scope AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)))
+                       WHERE a.id = rm_admin_unit_version(@scope, rm_today()) AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)))
         """;
     const string CoversNeed = """
         SELECT EXISTS (SELECT 1 FROM admin_units a JOIN needs n ON n.id = @id
-                       WHERE a.code = @scope AND ST_Intersects(a.geom, n.geom))
+                       WHERE a.id = rm_admin_unit_version(@scope, rm_today()) AND ST_Intersects(a.geom, n.geom))
         """;
     const string CoversTeam = """
         SELECT EXISTS (SELECT 1 FROM admin_units a JOIN teams t ON t.id = @id
-                       WHERE a.code = @scope AND ST_Intersects(a.geom, t.geom))
+                       WHERE a.id = rm_admin_unit_version(@scope, rm_today()) AND ST_Intersects(a.geom, t.geom))
         """;
 
     public static async Task<bool> AllowsPointAsync(this CurrentUser me, NpgsqlConnection conn, double lon, double lat, CancellationToken ct) =>

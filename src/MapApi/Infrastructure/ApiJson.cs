@@ -46,9 +46,13 @@ public static class ApiJson
         if (request.HasJsonContentType() is false) return (null, "Send a JSON body with Content-Type: application/json.");
         try
         {
-            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is JsonObject o ? (o, null) : (null, "The body must be a JSON object.");
+            if (await JsonNode.ParseAsync(request.Body, cancellationToken: ct) is not JsonObject o) return (null, "The body must be a JSON object.");
+            _ = o.Count; // JsonObject builds its dictionary lazily; build it here so a repeated property is caught below
+            return (o, null);
         }
         catch (JsonException e) { return (null, $"The JSON body is not valid: {FirstSentence(e.Message)}"); }
+        // JsonObject refuses a property named twice with ArgumentException, not JsonException.
+        catch (ArgumentException) { return (null, "The JSON body names a property more than once."); }
     }
 
     static string FirstSentence(string message)

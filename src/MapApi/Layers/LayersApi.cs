@@ -165,7 +165,7 @@ public static class LayersApi
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var result = await conn.Command(LayerQueries.ResolveAdminUnit,
-            ("code", code), ("date", date ?? DateOnly.FromDateTime(DateTime.UtcNow))).ExecuteScalarAsync(ct);
+            ("code", code), ("date", date ?? VietnamTime.Today)).ExecuteScalarAsync(ct);
         return result as long?;
     }
 

@@ -48,7 +48,7 @@ public static class MatchingApi
         if (QueryParsing.TryParseLonLat(lon, lat) is { } placeError) return Problems.BadRequest(placeError);
         if (QueryParsing.TryParseList("skills", skills, null, out var skillList) is { } skillsError) return Problems.BadRequest(skillsError);
         if (QueryParsing.TryParseLimit(limit, out var max, MaxLimit, DefaultLimit) is { } limitError) return Problems.BadRequest(limitError);
-        var start = from ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = from ?? VietnamTime.Today;
         var end = to ?? start;
         if (end < start) return Problems.BadRequest("to must not be before from.");
         if (end.DayNumber - start.DayNumber >= 366) return Problems.BadRequest("The window may span at most one year.");

@@ -165,7 +165,7 @@ public static class MatchingQueries
                    team.days_since, team.recent
             FROM needs n, team
             WHERE n.status IN ('open', 'proposed')
-              AND n.window_end >= current_date
+              AND n.window_end >= rm_today()
               AND ((team.service_radius_m IS NOT NULL AND ST_DWithin(n.geom::geography, team.geog, team.service_radius_m))
                    OR (team.service_area IS NOT NULL AND ST_Covers(team.service_area, n.geom)))
               AND (cardinality(n.required_skills) = 0 OR n.required_skills && team.skills)

@@ -26,7 +26,7 @@ public static class NeedQueries
         SELECT ST_X(p), ST_Y(p) FROM (
             SELECT ST_PointOnSurface(a.geom) AS p
             FROM admin_units a
-            WHERE a.code = @code AND a.valid_from <= current_date AND (a.valid_to IS NULL OR a.valid_to > current_date)
+            WHERE a.code = @code AND a.valid_from <= rm_today() AND (a.valid_to IS NULL OR a.valid_to > rm_today())
             ORDER BY array_position(ARRAY['commune', 'district', 'province', 'country'], a.level)
             LIMIT 1) x
         """;
@@ -35,7 +35,7 @@ public static class NeedQueries
     public const string ContainingAdminUnit = """
         SELECT a.code, a.level
         FROM admin_units a
-        WHERE a.valid_from <= current_date AND (a.valid_to IS NULL OR a.valid_to > current_date)
+        WHERE a.valid_from <= rm_today() AND (a.valid_to IS NULL OR a.valid_to > rm_today())
           AND ST_Intersects(a.geom, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326))
         ORDER BY array_position(ARRAY['commune', 'district', 'province', 'country'], a.level)
         LIMIT 1
@@ -59,7 +59,9 @@ public static class NeedQueries
 
     /// <summary>
     /// A need as a GeoJSON Feature. Beneficiary details (restricted_details) are added only when
-    /// @restricted (a coordinator) or when @viewer_team holds an accepted assignment on it (the team that goes there).
+    /// @restricted (a coordinator, inside their @scope if they have one) or when @viewer_team holds an accepted
+    /// assignment on it (the team that goes there). Usernames (who recorded, proposed, decided) only for
+    /// @signed_in viewers: a public list of account names would help password guessing.
     /// </summary>
     const string FeatureJson = """
         json_build_object('type', 'Feature', 'id', n.id, 'geometry', ST_AsGeoJSON(n.geom, 6)::json,
@@ -72,16 +74,18 @@ public static class NeedQueries
                 'next_statuses', coalesce((SELECT jsonb_agg(x.to_status ORDER BY x.to_status) FROM need_transitions x
                                            WHERE x.from_status = n.status AND x.manual), '[]'::jsonb),
                 'public_summary', n.public_summary, 'village_id', n.village_id, 'admin_code', n.admin_code,
-                'created_by', n.created_by, 'created_at', n.created_at, 'updated_at', n.updated_at,
+                'created_by', CASE WHEN @signed_in THEN n.created_by END, 'created_at', n.created_at, 'updated_at', n.updated_at,
                 'source_id', n.source_id, 'is_sample', n.is_sample,
                 'status_history', coalesce((SELECT jsonb_agg(jsonb_build_object('from', h.from_status, 'to', h.to_status,
-                        'by', h.changed_by, 'at', h.changed_at, 'note', h.note) ORDER BY h.changed_at, h.id)
+                        'by', CASE WHEN @signed_in THEN h.changed_by END, 'at', h.changed_at, 'note', h.note) ORDER BY h.changed_at, h.id)
                     FROM need_status_history h WHERE h.need_id = n.id), '[]'::jsonb),
                 'assignments', coalesce((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'team_id', a.team_id, 'team_name', t.name,
-                        'volunteers', a.volunteers, 'status', a.status, 'proposed_by', a.proposed_by, 'proposed_at', a.proposed_at,
-                        'decided_by', a.decided_by, 'decided_at', a.decided_at, 'note', a.note) ORDER BY a.id)
+                        'volunteers', a.volunteers, 'status', a.status, 'proposed_by', CASE WHEN @signed_in THEN a.proposed_by END, 'proposed_at', a.proposed_at,
+                        'decided_by', CASE WHEN @signed_in THEN a.decided_by END, 'decided_at', a.decided_at, 'note', a.note) ORDER BY a.id)
                     FROM assignments a JOIN teams t ON t.id = a.team_id WHERE a.need_id = n.id), '[]'::jsonb))
-            || CASE WHEN @restricted OR EXISTS (SELECT 1 FROM assignments a WHERE a.need_id = n.id
+            || CASE WHEN (@restricted AND (@scope::text IS NULL OR EXISTS (SELECT 1 FROM admin_units s
+                              WHERE s.id = rm_admin_unit_version(@scope::text, rm_today()) AND ST_Intersects(s.geom, n.geom))))
+                      OR EXISTS (SELECT 1 FROM assignments a WHERE a.need_id = n.id
                                                  AND a.team_id = @viewer_team::bigint AND a.status = 'accepted')
                     THEN jsonb_build_object('restricted_details', n.restricted_details)
                     ELSE '{}'::jsonb END
@@ -123,13 +127,13 @@ public static class NeedQueries
     public const string RecordActivities = """
         WITH done AS (
             INSERT INTO activities (name, started_on, ended_on, participants, team_id, need_id, admin_code, geom, source_id, is_sample, outputs)
-            SELECT n.title, n.window_start, greatest(n.window_start, least(current_date, n.window_end)), a.volunteers,
+            SELECT n.title, n.window_start, greatest(n.window_start, least(rm_today(), n.window_end)), a.volunteers,
                    a.team_id, n.id, n.admin_code, n.geom, 'resourcemap-app', false,
                    jsonb_build_object('need_category', n.category)
             FROM needs n JOIN assignments a ON a.need_id = n.id AND a.status = 'accepted'
             WHERE n.id = @need_id
             RETURNING 1)
-        UPDATE hardship_villages v SET last_served_on = current_date
+        UPDATE hardship_villages v SET last_served_on = rm_today()
         FROM needs n WHERE n.id = @need_id AND v.id = n.village_id
         """;
 

@@ -155,7 +155,8 @@ public static class NeedsApi
     internal static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct)
     {
         await using var reader = await conn.Command(NeedQueries.FeatureById, ("id", id),
-            ("restricted", viewer?.IsCoordinator == true), ("viewer_team", viewer?.Role == Roles.TeamLead ? viewer.TeamId : null)).ExecuteReaderAsync(ct);
+            ("restricted", viewer?.IsCoordinator == true), ("viewer_team", viewer?.Role == Roles.TeamLead ? viewer.TeamId : null),
+            ("scope", viewer?.AdminScope), ("signed_in", viewer is not null)).ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? reader.GetString(1) : null;
     }
 
@@ -173,6 +174,8 @@ public static class NeedsApi
             new("limit", pageSize),
             new("restricted", viewer?.IsCoordinator == true),
             new("viewer_team", NpgsqlDbType.Bigint) { Value = viewer?.Role == Roles.TeamLead && viewer.TeamId is { } t ? t : DBNull.Value },
+            new("scope", NpgsqlDbType.Text) { Value = (object?)viewer?.AdminScope ?? DBNull.Value },
+            new("signed_in", viewer is not null),
         };
         return await GeoJsonResult.ExecuteAsync(db, NeedQueries.List, parameters, pageSize,
             lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct);

@@ -51,7 +51,7 @@ public static class PlanningApi
         var rows = new List<AreaSummary>();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var command = conn.Command(PlanningQueries.Summary,
-            ("level", level), ("parent", parent), ("date", date ?? DateOnly.FromDateTime(DateTime.UtcNow)), ("max_reach_m", await MaxReachAsync(db, ct)));
+            ("level", level), ("parent", parent), ("date", date ?? VietnamTime.Today), ("max_reach_m", await MaxReachAsync(db, ct)));
         command.Parameters["parent"].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

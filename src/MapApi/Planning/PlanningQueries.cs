@@ -2,7 +2,7 @@ namespace ResourceMap.Api.Planning;
 
 /// <summary>
 /// Where difficult areas lack teams. A village is covered by an active team whose service radius
-/// reaches it (distance on the ellipsoid). The constant pre-filter (@max_reach_m) lets the geography
+/// reaches it (distance on the ellipsoid) or whose service area holds it, as in matching. The constant pre-filter (@max_reach_m) lets the geography
 /// GiST index find candidates; the per-team radius then decides.
 /// </summary>
 public static class PlanningQueries
@@ -14,8 +14,9 @@ public static class PlanningQueries
             SELECT v.*,
                    (SELECT count(*) FROM teams t
                     WHERE t.status = 'active'
-                      AND ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
-                      AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0))) AS teams_in_reach,
+                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
+                            AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
+                           OR ST_Covers(t.service_area, v.geom))) AS teams_in_reach,
                    (SELECT round(ST_Distance(t.geom::geography, v.geom::geography))
                     FROM teams t WHERE t.status = 'active'
                     ORDER BY t.geom::geography <-> v.geom::geography
@@ -46,8 +47,9 @@ public static class PlanningQueries
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)) AS hardship_villages,
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)
                   AND NOT EXISTS (SELECT 1 FROM teams t WHERE t.status = 'active'
-                      AND ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
-                      AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))) AS uncovered_villages,
+                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
+                            AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
+                           OR ST_Covers(t.service_area, v.geom)))) AS uncovered_villages,
                (SELECT count(*) FROM red_sites s WHERE ST_Intersects(a.geom, s.geom)) AS red_addresses,
                (SELECT count(*) FROM needs n WHERE n.status IN ('open', 'proposed') AND ST_Intersects(a.geom, n.geom)) AS open_needs,
                (SELECT coalesce(sum(x.participants), 0) FROM activities x WHERE ST_Intersects(a.geom, x.geom)) AS activity_participants

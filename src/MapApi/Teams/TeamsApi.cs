@@ -72,8 +72,11 @@ public static class TeamsApi
         return feature is null ? Problems.NotFound($"There is no team {id}.") : Results.Text(feature, GeoJsonResult.ContentType);
     }
 
-    static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct) =>
-        await conn.Command(TeamQueries.FeatureById, ("id", id), ("private", viewer?.MayEditTeam(id) == true)).ExecuteScalarAsync(ct) as string;
+    static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct)
+    {
+        var mayReadPrivate = viewer is not null && (viewer.LeadsTeam(id) || viewer.IsCoordinator && await viewer.AllowsTeamAsync(conn, id, ct));
+        return await conn.Command(TeamQueries.FeatureById, ("id", id), ("private", mayReadPrivate)).ExecuteScalarAsync(ct) as string;
+    }
 
     /// <summary>Only the team's lead, or a coordinator whose scope holds the team, may change it.</summary>
     static async Task<IResult?> RefuseEditAsync(CurrentUser me, long id, NpgsqlDataSource db, string action, CancellationToken ct)
@@ -161,6 +164,12 @@ public static class TeamsApi
                 var text = node!.GetValue<string>().Trim();
                 if (text.Length > maxLength) return $"{name} may be at most {maxLength} characters.";
                 if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r'))) return $"{name} must not contain control characters.";
+                // The public page links to it: only web addresses, never javascript: or data: URLs.
+                if (name == "public_url" && text.Length > 0
+                    && !(Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+                    return "public_url must be an http:// or https:// address.";
+                if (name == "public_email" && text.Length > 0 && (text.Count(c => c == '@') != 1 || text.Any(char.IsWhiteSpace)))
+                    return "public_email must be an e-mail address.";
                 parameter = new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = text.Length == 0 ? DBNull.Value : text };
                 return null;
         }

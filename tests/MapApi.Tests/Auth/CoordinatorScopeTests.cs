@@ -55,6 +55,40 @@ public sealed class CoordinatorScopeTests(FixtureApiFactory app) : IClassFixture
     }
 
     [Fact]
+    public async Task Beneficiaries_and_private_contacts_are_visible_only_inside_the_scope()
+    {
+        var national = await app.LoginAsync("coord1");
+        var tamKy = NeedRequests.VillageNeed();
+        tamKy.Remove("village_id");
+        tamKy["lon"] = 108.47;
+        tamKy["lat"] = 15.57;
+        var outsideId = (await NeedRequests.CreateAsync(national, tamKy))["id"]!.GetValue<long>();
+        var insideId = (await NeedRequests.CreateAsync(national, NeedRequests.VillageNeed()))["id"]!.GetValue<long>();
+
+        var district = await app.LoginAsync("coord-ntm");
+        Assert.Contains("Hồ Văn Bí Mật", await district.GetStringAsync($"/api/needs/{insideId}"));
+        Assert.DoesNotContain("Hồ Văn Bí Mật", await district.GetStringAsync($"/api/needs/{outsideId}"));
+        var list = await (await district.GetAsync("/api/needs?limit=500")).ReadJsonAsync();
+        var withDetails = list.Features().Where(f => f["properties"]!["restricted_details"] is not null).Select(f => f["id"]!.GetValue<long>()).ToList();
+        Assert.Contains(insideId, withDetails);
+        Assert.DoesNotContain(outsideId, withDetails);
+        Assert.Contains("0900000003", await district.GetStringAsync($"/api/teams/{Fixture.NamTraMy}"));
+        Assert.DoesNotContain("0900000002", await district.GetStringAsync($"/api/teams/{Fixture.TamKy}"));
+        Assert.Contains("0900000002", await national.GetStringAsync($"/api/teams/{Fixture.TamKy}"));
+    }
+
+    [Fact]
+    public async Task Anonymous_views_do_not_name_accounts()
+    {
+        var national = await app.LoginAsync("coord1");
+        var id = (await NeedRequests.CreateAsync(national, NeedRequests.VillageNeed()))["id"]!.GetValue<long>();
+        Assert.Equal(201, (int)(await NeedRequests.ProposeAsync(national, id, Fixture.NamTraMy, 1)).StatusCode);
+        var anonymous = await app.CreateClient().GetStringAsync($"/api/needs/{id}");
+        Assert.DoesNotContain("coord1", anonymous);
+        Assert.Contains("coord1", await national.GetStringAsync($"/api/needs/{id}"));
+    }
+
+    [Fact]
     public async Task Teams_inside_the_scope_are_editable_others_not()
     {
         var client = await app.LoginAsync("coord-ntm");

@@ -17,7 +17,8 @@ public sealed class PlanningTests(MapApiFactory app) : IClassFixture<MapApiFacto
         await using (var conn = await app.Sql.OpenConnectionAsync())
         await using (var reader = await conn.Command("""
             SELECT v.id, (SELECT count(*) FROM teams t WHERE t.status = 'active'
-                          AND ST_Distance(t.geom::geography, v.geom::geography) <= coalesce(t.service_radius_m, 0))
+                          AND (ST_Distance(t.geom::geography, v.geom::geography) <= coalesce(t.service_radius_m, 0)
+                               OR ST_Covers(t.service_area, v.geom)))
             FROM hardship_villages v JOIN admin_units a ON a.code = '49' AND a.level = 'province' AND ST_Intersects(a.geom, v.geom)
             """).ExecuteReaderAsync())
             while (await reader.ReadAsync()) expected[reader.GetInt64(0)] = reader.GetInt64(1);

@@ -2,6 +2,7 @@
 // filters, "near a point", details panel and a shareable URL. Coordinator mode lives in coordinator.js.
 /* global L */
 import { api } from './api.js';
+import { el, $ } from './dom.js';
 import { loadLanguage, lang, t, tOr, applyTranslations, formatNumber, formatDate } from './i18n.js';
 import { LAYER_STYLE, symbolSvg, featureIcon, clusterIcon, polygonStyle } from './symbols.js';
 import { setupBasemap } from './basemap.js';
@@ -28,19 +29,6 @@ let map;
 let nearCircle = null;
 let picking = null;    // a function taking a latlng, when the next click picks a point
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  return node;
-};
-export { el, $ };
 
 function layerTitle(id) { return t(`layer.${id}`); }
 
@@ -148,7 +136,7 @@ function renderFeature(layerId, feature) {
   }
   const shape = L.geoJSON(feature, { style: polygonStyle(layerId) });
   shape.on('click', e => openPopup(layerId, feature, e.latlng));
-  shape.bindTooltip(name, { sticky: true });
+  shape.bindTooltip(el('span', {}, String(name)), { sticky: true }); // an element, not HTML text
   return shape;
 }
 
@@ -197,7 +185,8 @@ export function formatValue(field, value) {
   if (field === 'priority') return tOr(`priority.${value}`, value);
   if (field === 'category') return tOr(`category.${value}`, value);
   if (/(_on|_at|window_start|window_end)$/.test(field)) return formatDate(value);
-  if (field === 'public_url') return el('a', { href: value, rel: 'noopener', target: '_blank' }, value);
+  // Only web addresses become links: a javascript: URL must never be clickable.
+  if (field === 'public_url') return /^https?:\/\//i.test(value) ? el('a', { href: value, rel: 'noopener', target: '_blank' }, value) : String(value);
   if (field === 'public_email') return el('a', { href: `mailto:${value}` }, value);
   if (field === 'public_phone') return el('a', { href: `tel:${value.replace(/\s/g, '')}` }, value);
   if (typeof value === 'number') return formatNumber(value);

@@ -4,6 +4,7 @@
 // proposal, move the need along the transitions the API offers (next_statuses), and list needs by status.
 /* global L */
 import { api, ApiError, token, setToken } from './api.js';
+import { el } from './dom.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
 const USER_KEY = 'resourcemap.user';
@@ -16,17 +17,6 @@ let overlay = null;   // lines and markers of the need on show
 let user = null;
 
 const $ = s => document.querySelector(s);
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
-  return node;
-}
 
 export function canRecordNeeds() { return !!token() && user?.role === 'coordinator'; }
 export function signedIn() { return !!token() && !!user; }
@@ -243,7 +233,7 @@ export async function showNeed(id) {
   clearOverlay();
   overlay = L.layerGroup().addTo(ctx.map);
   L.circleMarker([lat, lon], { radius: 11, color: '#6a1b9a', weight: 3, fillColor: '#fff', fillOpacity: 1, className: 'need-point' }).addTo(overlay)
-    .bindTooltip(p.title, { permanent: false });
+    .bindTooltip(el('span', {}, String(p.title)), { permanent: false }); // an element, not HTML text
   const bounds = L.latLngBounds([[lat, lon]]);
 
   // Status, with the manual transitions the API offers from here.
@@ -277,7 +267,7 @@ export async function showNeed(id) {
     (matches.matches ?? []).forEach((m, i) => {
       const line = L.polyline([[m.lat, m.lon], [lat, lon]], { color: i === 0 ? '#1f5fa8' : '#5b7fa6', weight: i === 0 ? 4 : 2, opacity: 0.85, dashArray: i === 0 ? null : '6 4', className: 'match-line' }).addTo(overlay);
       L.circleMarker([m.lat, m.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#1f5fa8', fillOpacity: 1 }).addTo(overlay)
-        .bindTooltip(`${i + 1}. ${m.name}`, { permanent: i < 3, direction: 'right', className: 'match-label' });
+        .bindTooltip(el('span', {}, `${i + 1}. ${m.name}`), { permanent: i < 3, direction: 'right', className: 'match-label' });
       bounds.extend([m.lat, m.lon]);
       const max = Math.max(1, Math.min(m.free_capacity ?? 1, stillNeeded));
       const volunteers = el('input', { type: 'number', min: '1', max: String(max), value: String(max), 'aria-label': `${t('coord.volunteers')} — ${m.name}`, class: 'volunteers' });
