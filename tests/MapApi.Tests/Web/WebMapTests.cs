@@ -135,7 +135,8 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/");
         await page.Locator("body.ready").WaitForAsync();
-        await page.Locator("#lang-toggle").ClickAsync();
+        // The switch reloads the page: wait for the new document, not the old one that already says 'en'.
+        await page.RunAndWaitForNavigationAsync(() => page.Locator("#lang-toggle").ClickAsync());
         await page.WaitForFunctionAsync("document.documentElement.lang === 'en' && document.querySelector('body.ready')");
         Assert.Equal("Digitised volunteer resource map", (await page.TextContentAsync("h1"))!.Trim());
         await page.ReloadAsync();
