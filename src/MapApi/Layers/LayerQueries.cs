@@ -61,10 +61,5 @@ public static class LayerQueries
     /// The version of an admin unit code to filter by: the one in force on @date if any, else the latest.
     /// Codes are versioned because the 2025 reorganisation merged provinces.
     /// </summary>
-    public const string ResolveAdminUnit = """
-        SELECT id FROM admin_units
-        WHERE code = @code
-        ORDER BY (valid_from <= @date AND (valid_to IS NULL OR valid_to > @date)) DESC, valid_from DESC
-        LIMIT 1
-        """;
+    public const string ResolveAdminUnit = "SELECT rm_admin_unit_version(@code, @date)";
 }
