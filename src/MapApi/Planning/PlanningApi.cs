@@ -31,7 +31,7 @@ public static class PlanningApi
         string? admin = null, DateOnly? date = null, bool uncovered = false, int? limit = null)
     {
         if (QueryParsing.TryParseLimit(limit, out var pageSize) is { } limitError) return Problems.BadRequest(limitError);
-        var parameters = new List<NpgsqlParameter> { new("limit", pageSize), new("max_reach_m", await MaxReachAsync(db, ct)) };
+        var parameters = new List<NpgsqlParameter> { new("limit", pageSize) };
         long? adminUnitId = null;
         if (!string.IsNullOrWhiteSpace(admin))
         {
@@ -51,18 +51,12 @@ public static class PlanningApi
         var rows = new List<AreaSummary>();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var command = conn.Command(PlanningQueries.Summary,
-            ("level", level), ("parent", parent), ("date", date ?? VietnamTime.Today), ("max_reach_m", await MaxReachAsync(db, ct)));
+            ("level", level), ("parent", parent), ("date", date ?? VietnamTime.Today));
         command.Parameters["parent"].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new AreaSummary(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
                 reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9)));
         return TypedResults.Ok(rows);
-    }
-
-    static async Task<int> MaxReachAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return Convert.ToInt32(await conn.Command(PlanningQueries.MaxReach).ExecuteScalarAsync(ct));
     }
 }

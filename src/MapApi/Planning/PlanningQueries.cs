@@ -2,19 +2,21 @@ namespace ResourceMap.Api.Planning;
 
 /// <summary>
 /// Where difficult areas lack teams. A village is covered by an active team whose service radius
-/// reaches it (distance on the ellipsoid) or whose service area holds it, as in matching. The constant pre-filter (@max_reach_m) lets the geography
-/// GiST index find candidates; the per-team radius then decides.
+/// reaches it (distance on the ellipsoid) or whose service area holds it, as in matching. A constant
+/// pre-filter (the largest radius of any active team) lets the geography GiST index find candidates;
+/// the per-team radius then decides. That bound is a scalar subquery evaluated once per statement
+/// (an init plan), so it costs no extra round trip.
 /// </summary>
 public static class PlanningQueries
 {
-    public const string MaxReach = "SELECT coalesce(max(service_radius_m), 0) FROM teams WHERE status = 'active'";
+    const string MaxReach = "(SELECT coalesce(max(service_radius_m), 0) FROM teams WHERE status = 'active')";
 
     public static string Coverage(bool adminUnit, bool uncoveredOnly) => $"""
         WITH villages AS (
             SELECT v.*,
                    (SELECT count(*) FROM teams t
                     WHERE t.status = 'active'
-                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
+                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, {MaxReach})
                             AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
                            OR ST_Covers(t.service_area, v.geom))) AS teams_in_reach,
                    (SELECT round(ST_Distance(t.geom::geography, v.geom::geography))
@@ -39,7 +41,7 @@ public static class PlanningQueries
         """;
 
     /// <summary>One row per admin unit of a level in force on @date: what is there and what is missing.</summary>
-    public const string Summary = """
+    public const string Summary = $"""
         SELECT a.code, a.name,
                (SELECT count(*) FROM teams t WHERE ST_Intersects(a.geom, t.geom)) AS teams,
                (SELECT count(*) FROM teams t WHERE t.status = 'active' AND ST_Intersects(a.geom, t.geom)) AS active_teams,
@@ -47,7 +49,7 @@ public static class PlanningQueries
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)) AS hardship_villages,
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)
                   AND NOT EXISTS (SELECT 1 FROM teams t WHERE t.status = 'active'
-                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, @max_reach_m)
+                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, {MaxReach})
                             AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
                            OR ST_Covers(t.service_area, v.geom)))) AS uncovered_villages,
                (SELECT count(*) FROM red_sites s WHERE ST_Intersects(a.geom, s.geom)) AS red_addresses,
