@@ -6,7 +6,12 @@ cd "$REPO_ROOT"
 
 ensure_dotnet
 ensure_postgis_packages
-[ -x /usr/bin/chromium ] || apt_install chromium chromium-driver
+# Browser tests drive Debian's Chromium; GDAL reads what the API serves; faketime runs the clock tests.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
+command -v ogrinfo >/dev/null || missing+=(gdal-bin)
+command -v faketime >/dev/null || missing+=(faketime)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 "$REPO_ROOT/scripts/build-web.sh"
 
 TEST_PG=$(mktemp -d /tmp/resourcemap-test.XXXXXX)

@@ -18,6 +18,8 @@ builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
 builder.Services.AddResourceMapProblems();
+// One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
+builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
 builder.Services.AddResourceMapAuth(builder.Configuration);
 builder.Services.AddLoginRateLimit(builder.Configuration);

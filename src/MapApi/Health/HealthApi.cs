@@ -4,7 +4,7 @@ namespace ResourceMap.Api.Health;
 
 public static class HealthApi
 {
-    public sealed record HealthReport(string Status, string Database, string? PostGis, string? Error);
+    public sealed record HealthReport(string Status, string Database, string? PostgisVersion, string? Error);
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {

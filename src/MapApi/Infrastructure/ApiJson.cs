@@ -5,19 +5,24 @@ using System.Text.Json.Serialization;
 namespace ResourceMap.Api.Infrastructure;
 
 /// <summary>
-/// The needs/matching/teams/auth APIs speak snake_case (team_id, distance_m), like the GeoJSON
-/// properties PostGIS renders; the global options stay as they are for the earlier endpoints.
+/// The API speaks one JSON casing everywhere: snake_case (team_id, distance_m), like the GeoJSON
+/// properties PostGIS renders. The only camelCase members are OGC API – Features' own
+/// <c>numberMatched</c>/<c>numberReturned</c> on feature collections, whose names the standard fixes.
 /// </summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>Sets the API's conventions on <paramref name="options"/> (also used for the framework's own JSON results).</summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.Strict,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        return options;
+    }
 
     public const int MaxBodyBytes = 64 * 1024;
 

@@ -21,13 +21,4 @@ public static class Database
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
-
-    /// <summary>Reads an embedded .sql resource, so SQL stays in visible files next to the code using it.</summary>
-    public static string EmbeddedSql(string fileName)
-    {
-        var assembly = typeof(Database).Assembly;
-        var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + fileName, StringComparison.Ordinal));
-        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-        return reader.ReadToEnd();
-    }
 }

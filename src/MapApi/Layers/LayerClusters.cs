@@ -71,7 +71,7 @@ public static class LayerClusters
         }
         else
         {
-            body["cellSizeMetres"] = Math.Round(CellSizeMetres(z), 2);
+            body["cell_size_m"] = Math.Round(CellSizeMetres(z), 2);
             body["truncated"] = body["cells"]!.GetValue<long>() > MaxCells;
         }
         return TypedResults.Text(body.ToJsonString(Output), GeoJsonResult.ContentType);

@@ -11,7 +11,7 @@ public sealed class HealthAndDocsTests(MapApiFactory app) : IClassFixture<MapApi
         Assert.Equal(200, (int)response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal("ok", body["status"]!.GetValue<string>());
-        Assert.Matches(@"^3\.\d+", body["postGis"]!.GetValue<string>());
+        Assert.Matches(@"^3\.\d+", body["postgis_version"]!.GetValue<string>());
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class LayerClustersTests(LayerClustersTests.Fixture app) : IClassF
         var coarse = await GetAsync($"/api/layers/teams/clusters?bbox={GridBbox}&zoom=6");
         var finer = await GetAsync($"/api/layers/teams/clusters?bbox={GridBbox}&zoom=9");
         Assert.True(finer.Features().Count() > coarse.Features().Count());
-        Assert.True(finer["cellSizeMetres"]!.GetValue<double>() < coarse["cellSizeMetres"]!.GetValue<double>());
+        Assert.True(finer["cell_size_m"]!.GetValue<double>() < coarse["cell_size_m"]!.GetValue<double>());
 
         // At zoom 12 a cell is ~2.4 km: every grid point (5.5 km apart) gets its own cell, 3,000 > the cap.
         var capped = await GetAsync($"/api/layers/teams/clusters?bbox={GridBbox}&zoom=12");

@@ -62,7 +62,7 @@ public sealed class NeedsFlowTests(FixtureApiFactory app) : IClassFixture<Fixtur
 
         // Done records the activity and marks the village served.
         Assert.Equal(6, await app.ScalarAsync<int>("SELECT sum(participants) FROM activities WHERE need_id = @id AND team_id = @t", ("id", id), ("t", teamId)));
-        Assert.True(await app.ScalarAsync<bool>("SELECT last_served_on = current_date FROM hardship_villages WHERE id = 1"));
+        Assert.True(await app.ScalarAsync<bool>("SELECT last_served_on = rm_today() FROM hardship_villages WHERE id = 1"));
 
         // done is final.
         var invalid = await (await TransitionAsync(coordinator, id, "in-progress")).AssertProblemAsync(409);

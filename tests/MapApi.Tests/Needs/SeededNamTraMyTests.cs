@@ -37,11 +37,11 @@ public sealed class SeededNamTraMyTests
                 """).ExecuteScalarAsync())!;
             // A team that reaches the village and is free for three days from tomorrow or later.
             await using var r = await conn.Command("""
-                SELECT t.id, t.skills[1], greatest(lower(av.period), current_date + 1)
+                SELECT t.id, t.skills[1], greatest(lower(av.period), rm_today() + 1)
                 FROM teams t JOIN team_availability av ON av.team_id = t.id, hardship_villages v
                 WHERE v.id = @v AND t.status = 'active' AND cardinality(t.skills) > 0 AND t.capacity > 0
                   AND (ST_DWithin(t.geom::geography, v.geom::geography, t.service_radius_m) OR coalesce(ST_Covers(t.service_area, v.geom), false))
-                  AND upper(av.period) - greatest(lower(av.period), current_date + 1) >= 3
+                  AND upper(av.period) - greatest(lower(av.period), rm_today() + 1) >= 3
                 ORDER BY t.id LIMIT 1
                 """, ("v", villageId)).ExecuteReaderAsync();
             Assert.True(await r.ReadAsync(), "the seed should hold a team able to serve a Nam Trà My village");

@@ -44,8 +44,8 @@ public sealed class PlanningTests(MapApiFactory app) : IClassFixture<MapApiFacto
         Assert.Equal(34, rows.Count);
         await using var conn = await app.Sql.OpenConnectionAsync();
         var villages = (long)(await conn.Command("SELECT count(*) FROM hardship_villages").ExecuteScalarAsync())!;
-        Assert.Equal(villages, rows.Sum(r => r!["hardshipVillages"]!.GetValue<long>()));
-        Assert.All(rows, r => Assert.True(r!["uncoveredVillages"]!.GetValue<long>() <= r["hardshipVillages"]!.GetValue<long>()));
+        Assert.Equal(villages, rows.Sum(r => r!["hardship_villages"]!.GetValue<long>()));
+        Assert.All(rows, r => Assert.True(r!["uncovered_villages"]!.GetValue<long>() <= r["hardship_villages"]!.GetValue<long>()));
     }
 
     [Theory]

@@ -25,12 +25,12 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await using var conn = await web.App.Sql.OpenConnectionAsync();
         await TestUsers.AddAsync(conn, username, "coordinator", Password, displayName: "Cán bộ điều phối");
         await using var r = await conn.Command("""
-            SELECT v.id, v.name, ST_X(v.geom), ST_Y(v.geom), t.skills[1], greatest(lower(av.period), current_date + 1)
+            SELECT v.id, v.name, ST_X(v.geom), ST_Y(v.geom), t.skills[1], greatest(lower(av.period), rm_today() + 1)
             FROM hardship_villages v
             JOIN admin_units a ON a.level = 'district' AND a.name LIKE '%Nam Trà My%' AND ST_Intersects(a.geom, v.geom)
             JOIN teams t ON t.status = 'active' AND cardinality(t.skills) > 0 AND t.capacity > 0
              AND (ST_DWithin(t.geom::geography, v.geom::geography, t.service_radius_m) OR coalesce(ST_Covers(t.service_area, v.geom), false))
-            JOIN team_availability av ON av.team_id = t.id AND upper(av.period) - greatest(lower(av.period), current_date + 1) >= 3
+            JOIN team_availability av ON av.team_id = t.id AND upper(av.period) - greatest(lower(av.period), rm_today() + 1) >= 3
             ORDER BY v.id, t.id LIMIT 1
             """).ExecuteReaderAsync();
         Assert.True(await r.ReadAsync(), "the seed should hold a Nam Trà My village that some team can serve");

@@ -166,7 +166,7 @@ const HIDDEN_FIELDS = new Set(['layer', 'name', 'title', 'is_sample', 'village_i
 
 function skillLabel(code) {
   const skill = state.skills.find(s => s.code === code);
-  return skill ? (lang === 'vi' ? skill.label_vi ?? skill.labelVi : skill.label_en ?? skill.labelEn) ?? code : code;
+  return skill ? (lang === 'vi' ? skill.label_vi : skill.label_en) ?? code : code;
 }
 
 export function formatValue(field, value) {
