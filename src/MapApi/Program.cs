@@ -7,6 +7,7 @@ using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
 using ResourceMap.Api.Matching;
 using ResourceMap.Api.Needs;
+using ResourceMap.Api.Ogc;
 using ResourceMap.Api.Planning;
 using ResourceMap.Api.Skills;
 using ResourceMap.Api.Teams;
@@ -46,6 +47,7 @@ app.MapAuthApi();
 app.MapNeedsApi();
 app.MapMatchingApi();
 app.MapTeamsApi();
+app.MapOgcApi();
 await app.RunAsync();
 return 0;
 

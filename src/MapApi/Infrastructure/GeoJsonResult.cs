@@ -11,6 +11,10 @@ namespace ResourceMap.Api.Infrastructure;
 /// </summary>
 public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection connection, int pageSize, Func<long, string>? nextLink) : IResult, IAsyncDisposable
 {
+    /// <summary>OGC API – Features extras: numberMatched and links besides 'next' (self, alternate, collection), as JSON objects.</summary>
+    public long? NumberMatched { get; set; }
+    public IReadOnlyList<string> ExtraLinks { get; set; } = [];
+
     public const string ContentType = "application/geo+json; charset=utf-8";
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -53,13 +57,17 @@ public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection conn
             returned++;
             if (returned % 200 == 0) await writer.FlushAsync(ct);
         }
-        await writer.WriteAsync("],\"numberReturned\":");
+        if (NumberMatched is { } matched)
+            await writer.WriteAsync("],\"numberMatched\":" + matched.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"numberReturned\":");
+        else
+            await writer.WriteAsync("],\"numberReturned\":");
         await writer.WriteAsync(returned.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await writer.WriteAsync(",\"timeStamp\":");
         await writer.WriteAsync(JsonSerializer.Serialize(DateTimeOffset.UtcNow));
         await writer.WriteAsync(",\"links\":[");
+        await writer.WriteAsync(string.Join(',', ExtraLinks));
         if (hasMore && nextLink is not null)
-            await writer.WriteAsync($"{{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":{JsonSerializer.Serialize(nextLink(lastId))}}}");
+            await writer.WriteAsync((ExtraLinks.Count > 0 ? "," : "") + $"{{\"rel\":\"next\",\"type\":\"application/geo+json\",\"href\":{JsonSerializer.Serialize(nextLink(lastId))}}}");
         await writer.WriteAsync("]}");
     }
 

@@ -18,6 +18,15 @@ public sealed class ResourceMapOptions
     /// <summary>Folder of the web map (env RESOURCEMAP_WEB_ROOT); holds wwwroot/ and node_modules/.</summary>
     public string? WebRoot { get; set; }
 
+    /// <summary>OGC API – Features: items per page when the client names no limit (env RESOURCEMAP_OGC_DEFAULT_LIMIT, default 100).</summary>
+    public int OgcDefaultLimit { get; set; } = 100;
+
+    /// <summary>OGC API – Features: most items per page; a larger limit is clamped to it, as the standard asks (env RESOURCEMAP_OGC_MAX_LIMIT, default 1000).</summary>
+    public int OgcMaxLimit { get; set; } = 1000;
+
+    /// <summary>Most rows one layer export may hold (env RESOURCEMAP_EXPORT_MAX_ROWS, default 100000); a larger selection is refused with 400.</summary>
+    public int ExportMaxRows { get; set; } = 100_000;
+
     public static ResourceMapOptions FromConfiguration(IConfiguration config, string contentRoot)
     {
         var options = new ResourceMapOptions();
@@ -26,7 +35,20 @@ public sealed class ResourceMapOptions
         options.SeedOnStartup = ReadBool(config["RESOURCEMAP_SEED"], options.SeedOnStartup);
         options.DataDirectory = config["RESOURCEMAP_DATA_DIR"] ?? FindUpwards(contentRoot, "data/manifest.json", "data");
         options.WebRoot = config["RESOURCEMAP_WEB_ROOT"] ?? FindUpwards(contentRoot, "src/MapWeb/wwwroot", "src/MapWeb");
+        options.OgcDefaultLimit = ReadInt(config["RESOURCEMAP_OGC_DEFAULT_LIMIT"], options.OgcDefaultLimit, 1, 10_000, "RESOURCEMAP_OGC_DEFAULT_LIMIT");
+        options.OgcMaxLimit = ReadInt(config["RESOURCEMAP_OGC_MAX_LIMIT"], options.OgcMaxLimit, 1, 10_000, "RESOURCEMAP_OGC_MAX_LIMIT");
+        if (options.OgcDefaultLimit > options.OgcMaxLimit)
+            throw new InvalidOperationException("RESOURCEMAP_OGC_DEFAULT_LIMIT may not exceed RESOURCEMAP_OGC_MAX_LIMIT.");
+        options.ExportMaxRows = ReadInt(config["RESOURCEMAP_EXPORT_MAX_ROWS"], options.ExportMaxRows, 1, 1_000_000, "RESOURCEMAP_EXPORT_MAX_ROWS");
         return options;
+    }
+
+    static int ReadInt(string? value, int fallback, int min, int max, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return fallback;
+        if (!int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new InvalidOperationException($"{name} must be a whole number from {min} to {max}.");
+        return n;
     }
 
     static bool ReadBool(string? value, bool fallback) =>
