@@ -1,6 +1,7 @@
 using ResourceMap.Api.AdminUnits;
 using ResourceMap.Api.Auth;
 using ResourceMap.Api.Coordinates;
+using ResourceMap.Api.Export;
 using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
 using ResourceMap.Api.Infrastructure;
@@ -48,6 +49,7 @@ app.MapNeedsApi();
 app.MapMatchingApi();
 app.MapTeamsApi();
 app.MapOgcApi();
+app.MapExportApi();
 await app.RunAsync();
 return 0;
 
