@@ -90,7 +90,11 @@ public sealed class OgcTests(OgcServerFixture server) : IClassFixture<OgcServerF
         Assert.Equal($"{server.BaseUrl}/swagger/v1/swagger.json", rels["service-desc"]);
         Assert.Equal($"{server.BaseUrl}/ogc/conformance", rels["conformance"]);
         Assert.Equal($"{server.BaseUrl}/ogc/collections", rels["data"]);
-        Assert.Equal(200, (int)(await client.GetAsync(rels["service-desc"])).StatusCode);
+        // The conformance class oas30 promises an OpenAPI 3.0 document that describes these endpoints.
+        var openApi = await (await client.GetAsync(rels["service-desc"])).ReadJsonAsync();
+        Assert.StartsWith("3.0", openApi["openapi"]!.GetValue<string>());
+        Assert.NotNull(openApi["paths"]!["/ogc/collections/{collectionId}/items"]);
+        Assert.Equal(200, (int)(await client.GetAsync("/ogc/")).StatusCode);
 
         var conformance = await (await client.GetAsync("/ogc/conformance?f=json")).ReadJsonAsync();
         var classes = conformance["conformsTo"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
