@@ -28,16 +28,23 @@ builder.Services.AddLoginRateLimit(options);
 builder.WebHost.ConfigureKestrel(k =>
 {
     k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
-    k.Limits.MaxRequestLineSize = options.Limits.MaxRequestLineBytes;
-    k.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxRequestHeadersBytes;
+    // The input gate enforces the URL and header limits with problem details; the web server's own
+    // limits sit above them and only catch what no client of this API sends.
+    k.Limits.MaxRequestLineSize = options.Limits.MaxRequestLineBytes * 4;
+    k.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxRequestHeadersBytes * 4;
 });
 
 var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
+app.UseTrustedProxies(options);
 app.UseResourceMapProblems();
+app.UseRouting();
+app.UseInputGate();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();

@@ -81,6 +81,6 @@ public static class QueryParsing
         var query = request.Query.Where(kv => !string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase))
             .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"))
             .Append($"{Uri.EscapeDataString(key)}={Uri.EscapeDataString(value)}");
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join("&", query)}";
+        return $"{PublicUrl.BaseOf(request)}{request.Path}?{string.Join("&", query)}";
     }
 }

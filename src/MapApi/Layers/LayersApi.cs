@@ -53,7 +53,7 @@ public static class LayersApi
                 stats[reader.GetString(0)] = (reader.GetInt64(1), extent);
             }
         }
-        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = PublicUrl.BaseOf(request);
         return TypedResults.Ok(LayerCatalog.All.Select(l => new LayerSummary(
             l.Id, new LocalizedText(l.TitleVi, l.TitleEn), l.GeometryType, stats[l.Id].Count, stats[l.Id].Extent,
             l.Filters.Select(f => new FilterSummary(f.Name, f.Kind.ToString(), f.Description, f.AllowedValues)).ToList(),
