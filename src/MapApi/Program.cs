@@ -32,6 +32,8 @@ builder.WebHost.ConfigureKestrel(k =>
     // limits sit above them and only catch what no client of this API sends.
     k.Limits.MaxRequestLineSize = options.Limits.MaxRequestLineBytes * 4;
     k.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxRequestHeadersBytes * 4;
+    k.AddServerHeader = false;
+    k.ConfigureEndpointDefaults(listen => listen.UseProblemDetailsForServerErrors());
 });
 
 var app = builder.Build();

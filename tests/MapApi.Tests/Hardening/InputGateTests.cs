@@ -86,10 +86,29 @@ public sealed class InputGateTests(FixtureApiFactory app) : IClassFixture<Fixtur
         var big = new HttpRequestMessage(HttpMethod.Get, "/api/layers");
         big.Headers.Add("X-Padding", new string('p', 60_000));
         await (await http.SendAsync(big)).AssertProblemAsync(431);
+        // Refused by the web server itself, before any application code: still problem details.
+        foreach (var (raw, status) in new[] { ("/api/la%00yers", 400), ("/api/layers?q=" + new string('a', 40_000), 414) })
+        {
+            var refused = await RawGetAsync(new Uri(address), raw);
+            Assert.StartsWith($"HTTP/1.1 {status} ", refused);
+            Assert.Contains("Content-Type: application/problem+json", refused);
+            Assert.Contains($"\"status\":{status}", refused);
+        }
         var tooBig = new ByteArrayContent(new byte[2 * 1024 * 1024]);
         tooBig.Headers.ContentType = new("application/octet-stream");
         var upload = await http.PostAsync("/api/auth/token", tooBig);
         Assert.InRange((int)upload.StatusCode, 400, 499);
+    }
+
+    /// <summary>A GET written byte for byte (HttpClient would re-encode the path), answer read until the server closes.</summary>
+    static async Task<string> RawGetAsync(Uri server, string target)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(server.Host, server.Port);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     sealed class KestrelApp(string database) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
