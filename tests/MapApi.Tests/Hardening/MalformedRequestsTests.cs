@@ -13,7 +13,7 @@ namespace ResourceMap.Tests.Hardening;
 /// text in every number, malformed bodies. Every answer must be a 4xx problem in the client's terms, never a 5xx,
 /// and no row may change.
 /// </summary>
-public sealed partial class MalformedRequestsTests(FixtureApiFactory app) : IClassFixture<FixtureApiFactory>
+public sealed partial class MalformedRequestsTests(FixtureApiFactory app, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<FixtureApiFactory>
 {
     static readonly string[] BadText = ["a\0b", "\0", "x\u0001y", "\u0085", "z\u007f", "\u009b1"];
     static readonly string[] BadNumbers = ["NaN", "Infinity", "-Infinity", "1e999", "abc", "1,5", "0x10"];
@@ -51,6 +51,7 @@ public sealed partial class MalformedRequestsTests(FixtureApiFactory app) : ICla
         var after = await TableChecksumsAsync();
         var changed = before.Where(kv => after[kv.Key] != kv.Value).Select(kv => kv.Key).ToList();
 
+        output.WriteLine($"malformed requests: {probes.Count} sent, {failures.Count} mishandled, {changed.Count} tables changed");
         Assert.True(failures.Count == 0, $"{failures.Count} of {probes.Count} malformed requests were mishandled:\n" + string.Join("\n", failures.Take(40)));
         Assert.True(changed.Count == 0, "rejected requests changed tables: " + string.Join(", ", changed));
     }
