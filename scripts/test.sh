@@ -14,15 +14,14 @@ command -v faketime >/dev/null || missing+=(faketime)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 "$REPO_ROOT/scripts/build-web.sh"
 
-TEST_PG=$(mktemp -d /tmp/resourcemap-test.XXXXXX)
-chmod 755 "$TEST_PG"
-cleanup() { stop_cluster "$TEST_PG" || true; rm -rf "$TEST_PG"; }
+TEST_PG=$(make_cluster_dir test)
+cleanup() { remove_cluster_dir "$TEST_PG"; }
 trap cleanup EXIT
 
 port=$(free_port 55600)
 log "starting a throwaway PostGIS on 127.0.0.1:$port"
 # Durability is irrelevant for a cluster deleted after the run.
-start_cluster "$TEST_PG" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
+start_cluster "$TEST_PG/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
 export RESOURCEMAP_TEST_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 export RESOURCEMAP_DATA_DIR="${RESOURCEMAP_DATA_DIR:-$REPO_ROOT/data}"
 export RESOURCEMAP_WEB_ROOT="$REPO_ROOT/src/MapWeb"
