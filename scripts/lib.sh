@@ -43,8 +43,8 @@ if [ "$(id -u)" = 0 ]; then PG_RUN=(runuser -u postgres --); PG_OWNER=postgres
 elif command -v sudo >/dev/null; then PG_RUN=(sudo -u postgres --); PG_OWNER=postgres
 else PG_RUN=(); PG_OWNER="$(id -un)"; fi
 
-# Runs a command as the user owning the clusters.
-as_postgres() { "${PG_RUN[@]}" "$@"; }
+# Runs a command as the user owning the clusters (from /, which postgres can enter; every path is absolute).
+as_postgres() { (cd / && "${PG_RUN[@]}" "$@"); }
 # Runs a command with the rights needed to create or delete cluster directories.
 as_pg_admin() { if [ ${#PG_RUN[@]} -eq 0 ]; then "$@"; else as_root "$@"; fi; }
 
@@ -67,11 +67,16 @@ start_cluster() {
   as_pg_admin install -d -m 700 -o "$PG_OWNER" "$dir"
   as_postgres mkdir -p "$dir/run"
   if ! as_postgres test -f "$dir/data/PG_VERSION"; then
-    local auth=(--auth-host=trust) pw=/dev/null
-    if [ -n "${PG_PASSWORD_FILE:-}" ]; then auth=(--auth-host=scram-sha-256 --pwfile=/dev/stdin); pw=$PG_PASSWORD_FILE; fi
-    # The password goes through a pipe: postgres need not be able to read the caller's file.
-    cat "$pw" | as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust "${auth[@]}" \
+    local auth=(--auth-host=trust)
+    if [ -n "${PG_PASSWORD_FILE:-}" ]; then
+      # A copy postgres can read, inside its own 700 folder, for initdb only: the caller's file may sit where
+      # postgres cannot reach or read.
+      as_postgres sh -c 'umask 077; cat > "$1"' _ "$dir/initdb-password" < "$PG_PASSWORD_FILE"
+      auth=(--auth-host=scram-sha-256 "--pwfile=$dir/initdb-password")
+    fi
+    as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust "${auth[@]}" \
       -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_postgres rm -f "$dir/initdb-password"
   fi
   if ! as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     # shellcheck disable=SC2086
