@@ -80,8 +80,9 @@ run_pg_tool() {
 
 backup() {
   local file=${1:?usage: $0 backup FILE}
-  # The invoking shell writes the file, so it may live where postgres cannot reach (a 700 home).
-  run_pg_tool pg_dump -Fc --no-owner > "$file.partial" || { rm -f "$file.partial"; die "backup failed"; }
+  # The invoking shell writes the file, so it may live where postgres cannot reach (a 700 home); it holds
+  # private contacts and password hashes, so only its owner may read it.
+  (umask 077; run_pg_tool pg_dump -Fc --no-owner > "$file.partial") || { rm -f "$file.partial"; die "backup failed"; }
   mv "$file.partial" "$file"
   log "backup written to $file ($(du -h "$file" | cut -f1))"
 }

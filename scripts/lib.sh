@@ -103,5 +103,5 @@ create_database() {
     as_postgres "$PGBIN/createdb" -h "$sock" -p "$port" -U postgres -E UTF8 -T template0 "$db"
   fi
   as_postgres "$PGBIN/psql" -h "$sock" -p "$port" -U postgres -d "$db" -q -v ON_ERROR_STOP=1 \
-    -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+    -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;"
 }
