@@ -57,7 +57,7 @@ run_pg_tool() {
   local tool=$1; shift
   if [ -n "${RESOURCEMAP_DB:-}" ]; then
     local -a vars=()
-    local part key value
+    local part key value dbname=postgres
     IFS=';' read -ra parts <<< "$RESOURCEMAP_DB"
     for part in "${parts[@]}"; do
       [[ "$part" == *=* ]] || continue
@@ -65,13 +65,13 @@ run_pg_tool() {
       case "$key" in
         host|server) vars+=("PGHOST=$value") ;;
         port) vars+=("PGPORT=$value") ;;
-        database|db) vars+=("PGDATABASE=$value") ;;
+        database|db) dbname=$value ;;
         username|userid|user|username) vars+=("PGUSER=$value") ;;
         password|psw|pwd) vars+=("PGPASSWORD=$value") ;;
         sslmode) vars+=("PGSSLMODE=$(echo "$value" | tr '[:upper:]' '[:lower:]')") ;;
       esac
     done
-    env "${vars[@]}" "$PGBIN/$tool" "$@"
+    env "${vars[@]}" "$PGBIN/$tool" -d "$dbname" "$@"
   else
     local_db_start
     as_postgres "$PGBIN/$tool" -h "$LOCAL_PG/run" -p "$(cluster_port "$LOCAL_PG")" -U postgres -d "$LOCAL_DB_NAME" "$@"
