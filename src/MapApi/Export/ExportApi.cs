@@ -59,15 +59,15 @@ public static class ExportApi
             count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
         }
-        if (matched > options.ExportMaxRows)
-            return Problems.BadRequest($"The selection holds {matched} features; an export holds at most {options.ExportMaxRows}. " +
+        if (matched > options.Limits.ExportMaxRows)
+            return Problems.BadRequest($"The selection holds {matched} features; an export holds at most {options.Limits.ExportMaxRows}. " +
                                        "Narrow it with bbox, admin, q or a layer filter, and export the parts one by one.", "Export too large");
 
         var viewer = CurrentUser.From(principal);
         var privateFields = ExportQueries.Private.GetValueOrDefault(definition.Id);
         // Private columns exist only for viewers who can hold private data at all; each row still decides for itself.
         var withPrivate = privateFields is not null && viewer is not null && (viewer.IsCoordinator || viewer.Role == Roles.TeamLead);
-        parameters.Add(new("cap", options.ExportMaxRows));
+        parameters.Add(new("cap", options.Limits.ExportMaxRows));
         parameters.Add(new("coordinator", viewer?.IsCoordinator == true));
         parameters.Add(new("scope", (object?)viewer?.AdminScope ?? DBNull.Value));
         parameters.Add(new("viewer_team", (object?)(viewer?.Role == Roles.TeamLead ? viewer.TeamId : null) ?? DBNull.Value));

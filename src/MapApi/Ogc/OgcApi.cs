@@ -67,7 +67,7 @@ public static class OgcApi
         return app;
     }
 
-    static string Root(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    static string Root(HttpRequest request) => PublicUrl.BaseOf(request);
     static string OgcRoot(HttpRequest request) => Root(request) + "/ogc";
 
     static JsonObject Link(string rel, string type, string href, string? title = null)
@@ -197,12 +197,12 @@ public static class OgcApi
         if (RefuseFormat(request) is { } refused) return refused;
         if (LayerCatalog.Find(collectionId) is not { } layer) return UnknownCollection(collectionId);
 
-        var pageSize = options.OgcDefaultLimit;
+        var pageSize = options.Limits.OgcDefaultLimit;
         if (!string.IsNullOrWhiteSpace(limit))
         {
             if (!int.TryParse(limit.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1)
-                return Problems.BadRequest($"limit must be a whole number of at least 1 (at most {options.OgcMaxLimit} are returned per page).");
-            pageSize = Math.Min(pageSize, options.OgcMaxLimit); // the standard asks to clamp, not refuse
+                return Problems.BadRequest($"limit must be a whole number of at least 1 (at most {options.Limits.OgcMaxLimit} are returned per page).");
+            pageSize = Math.Min(pageSize, options.Limits.OgcMaxLimit); // the standard asks to clamp, not refuse
         }
         long? afterId = null;
         if (!string.IsNullOrWhiteSpace(after))
