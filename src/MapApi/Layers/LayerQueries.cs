@@ -30,7 +30,9 @@ public static class LayerQueries
         if (query.Search)
             sql.Append("\n  AND t.search_text LIKE ALL (rm_like_patterns(@q))");
         if (query.AdminUnit)
-            sql.Append("\n  AND ST_Intersects(t.geom, (SELECT a.geom FROM admin_units a WHERE a.id = @admin_unit_id))");
+            // A unit without a polygon (a commune since July 2025 before its boundary is imported) matches the records naming its code.
+            sql.Append("\n  AND (ST_Intersects(t.geom, (SELECT a.geom FROM admin_units a WHERE a.id = @admin_unit_id))" +
+                       " OR t.admin_code = (SELECT a.code FROM admin_units a WHERE a.id = @admin_unit_id AND a.geom IS NULL))");
         foreach (var filter in query.Filters)
             sql.Append("\n  AND ").Append(filter.Sql);
         return sql.ToString();

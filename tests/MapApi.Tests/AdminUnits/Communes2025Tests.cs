@@ -55,7 +55,7 @@ public sealed class Communes2025Tests(MapApiFactory app) : IClassFixture<MapApiF
     }
 
     [Fact]
-    public async Task Layer_search_matches_a_new_commune_named_by_a_record_and_follows_its_admin_code()
+    public async Task Layer_search_and_admin_filter_match_a_new_commune_named_by_a_record_and_follow_its_admin_code()
     {
         var client = app.CreateClient();
         async Task<HashSet<long>> FoundAsync(string q)
@@ -75,6 +75,9 @@ public sealed class Communes2025Tests(MapApiFactory app) : IClassFixture<MapApiF
                 """, ("code", BanThach)).ExecuteScalarAsync())!;
         Assert.Equal(new[] { id }, (await FoundAsync("ban thach")).ToArray());
         Assert.Equal(new[] { id }, (await FoundAsync("Bàn Thạch")).ToArray());
+        // The admin filter too: a unit without a polygon selects the records that name it.
+        var filtered = await (await client.GetAsync($"/api/layers/teams/features?admin={BanThach}&limit=1000")).ReadJsonAsync();
+        Assert.Equal(new[] { id }, filtered.Features().Select(f => f["id"]!.GetValue<long>()).ToArray());
         // Still found by the places its point lies in, old and new.
         Assert.Contains(id, await FoundAsync("quang nam"));
 
