@@ -43,6 +43,24 @@ public static class AdminUnitQueries
         LIMIT @limit + 1
         """;
 
+    /// <summary>
+    /// What a code means on @date: the units in force then (country → commune) that hold a point inside the code's own
+    /// version (ST_PointOnSurface), e.g. 51601 (Trà Mai, 2008–2025) → Việt Nam, 48 Đà Nẵng. A unit without a polygon
+    /// (a commune since July 2025) resolves to itself and its parent by code. Records keep the code in force when made.
+    /// </summary>
+    public static string InForceFor(string detail) => $"""
+        WITH u AS (SELECT a.code, a.parent_code, a.geom FROM admin_units a WHERE a.id = rm_admin_unit_version(@code, @date)),
+             p AS (SELECT ST_PointOnSurface(u.geom) AS pt FROM u WHERE u.geom IS NOT NULL)
+        SELECT a.id, {FeatureJson(detail)}
+        FROM admin_units a
+        WHERE {InForce}
+          AND (ST_Intersects(a.geom, (SELECT pt FROM p))
+               OR (EXISTS (SELECT 1 FROM u) AND NOT EXISTS (SELECT 1 FROM p)
+                   AND (a.code IN (SELECT code FROM u UNION ALL SELECT parent_code FROM u) OR a.level = 'country')))
+        ORDER BY array_position(ARRAY['country', 'province', 'district', 'commune'], a.level), a.id
+        LIMIT @limit + 1
+        """;
+
     /// <summary>One code: the version in force on @date if there is one, otherwise the latest version.</summary>
     public static string ByCode(string detail) => $"""
         SELECT a.id, {FeatureJson(detail)}

@@ -32,7 +32,27 @@ public static class AdminUnitsApi
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet("/{code}/in-force", InForce)
+            .WithName("AdminUnitInForce")
+            .WithSummary("What a unit code means on a date (default today): the units then in force that hold its place")
+            .WithDescription("Records keep the admin code in force when they were made (e.g. 51601, a commune until 2025-07-01); this resolves it " +
+                             "to today's country, province (and commune, once communes have boundaries). A commune since July 2025 without a boundary " +
+                             "resolves to itself and its province. geometry: none (default), simplified or full.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         return app;
+    }
+
+    static async Task<IResult> InForce(string code, NpgsqlDataSource db, CancellationToken ct, DateOnly? date = null, string? geometry = null)
+    {
+        if (CheckGeometry(geometry ?? "none", out var detail) is { } geometryError) return geometryError;
+        if (code.Length > 20) return Problems.NotFound($"No admin unit has code '{code[..20]}…'.");
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            if (await conn.Command("SELECT rm_admin_unit_version(@code, @date)", ("code", code), ("date", date ?? Today)).ExecuteScalarAsync(ct) is not long)
+                return Problems.NotFound($"No admin unit has code '{code}'.");
+        var parameters = new List<NpgsqlParameter> { new("code", code), new("date", date ?? Today), new("limit", 10) };
+        return await GeoJsonResult.ExecuteAsync(db, AdminUnitQueries.InForceFor(detail), parameters, 10, null, ct);
     }
 
     static async Task<IResult> ListAdminUnits(NpgsqlDataSource db, HttpRequest request, CancellationToken ct,

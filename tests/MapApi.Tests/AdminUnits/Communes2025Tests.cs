@@ -104,5 +104,13 @@ public sealed class Communes2025Tests(MapApiFactory app) : IClassFixture<MapApiF
         var province = today.Features().Single(f => f["properties"]!["level"]!.GetValue<string>() == "province");
         Assert.Equal("48", province["properties"]!["code"]!.GetValue<string>());
         Assert.DoesNotContain(today.Features(), f => f["properties"]!["valid_to"] is not null);
+
+        // The record's code resolves to today's units directly.
+        static string[] Codes(System.Text.Json.Nodes.JsonNode c) => c.Features().Select(f => f["properties"]!["code"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["VN", "48"], Codes(await (await client.GetAsync("/api/admin-units/51601/in-force")).ReadJsonAsync()));
+        Assert.Equal(["VN", "49", "516", "51601"], Codes(await (await client.GetAsync("/api/admin-units/51601/in-force?date=2024-01-01")).ReadJsonAsync()));
+        Assert.Equal(["VN", "92"], Codes(await (await client.GetAsync("/api/admin-units/94/in-force")).ReadJsonAsync())); // Sóc Trăng → Cần Thơ
+        Assert.Equal(["VN", "48", BanThach], Codes(await (await client.GetAsync($"/api/admin-units/{BanThach}/in-force")).ReadJsonAsync()));
+        await (await client.GetAsync("/api/admin-units/nope/in-force")).AssertProblemAsync(404);
     }
 }
