@@ -21,8 +21,7 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
-builder.Services.AddResourceMapAuth(builder.Configuration);
-builder.Services.AddLoginRateLimit(builder.Configuration);
+builder.Services.AddResourceMapAuth();
 // Every request body is bounded, chunked or not; endpoints set tighter limits of their own.
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
@@ -31,7 +30,7 @@ if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
 app.UseResourceMapProblems();
-app.UseRateLimiter();
+app.UseResourceMapAuth();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();

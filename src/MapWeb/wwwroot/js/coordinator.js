@@ -3,11 +3,12 @@
 // see ranked matching teams with lines to the need and the reasons in words, propose a team, accept the
 // proposal, move the need along the transitions the API offers (next_statuses), and list needs by status.
 /* global L */
-import { api, ApiError, token, setToken } from './api.js';
+import { api as request, ApiError, token, setToken } from './api.js';
 import { el } from './dom.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
 const USER_KEY = 'resourcemap.user';
+const REFRESH_KEY = 'resourcemap.refresh';
 const STATUSES = ['open', 'proposed', 'accepted', 'in-progress', 'done', 'declined', 'cancelled'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CATEGORIES = ['housing', 'education', 'health', 'environment', 'digital', 'infrastructure', 'other'];
@@ -42,6 +43,28 @@ export function init(context) {
 
 function announce(message) { $('#status').textContent = message; }
 
+// ---------- short-lived access tokens ----------
+// Access tokens last minutes; on a 401 the refresh token (sessionStorage) is traded once via POST /api/auth/refresh
+// for a new pair and the request repeated. Refresh tokens work once, so concurrent 401s share one refresh.
+
+let refreshing = null;
+
+async function api(path, options) {
+  try { return await request(path, options); } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401 || !sessionStorage.getItem(REFRESH_KEY) || path.startsWith('/api/auth/')) throw error;
+    if (!(await refresh())) throw error;
+    return request(path, options);
+  }
+}
+
+function refresh() {
+  refreshing ??= request('/api/auth/refresh', { method: 'POST', body: { refresh_token: sessionStorage.getItem(REFRESH_KEY) } })
+    .then(r => { setToken(r.access_token); sessionStorage.setItem(REFRESH_KEY, r.refresh_token); return true; })
+    .catch(() => { sessionStorage.removeItem(REFRESH_KEY); return false; })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
 // ---------- API problems as readable messages ----------
 
 /** One line for an error: the problem's detail (its validation errors listed), or a plain-language fallback. */
@@ -64,7 +87,7 @@ function problemView(error) {
   return box;
 }
 
-/** A 401 while signed in means the token ran out (tokens last 8 hours, and end with a server restart). */
+/** A 401 while signed in, after a refresh was tried, means the session ended (signed out, expired, or the account changed). */
 function sessionExpired(error) {
   if (!(error instanceof ApiError) || error.status !== 401 || !user) return false;
   logout();
@@ -94,6 +117,7 @@ async function login(e) {
   try {
     const response = await api('/api/auth/token', { method: 'POST', body: { username, password } });
     setToken(response.access_token);
+    if (response.refresh_token) sessionStorage.setItem(REFRESH_KEY, response.refresh_token);
     user = response.user;
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
     $('#login-password').value = '';
@@ -107,6 +131,9 @@ async function login(e) {
 }
 
 function logout() {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (refreshToken) request('/api/auth/logout', { method: 'POST', body: { refresh_token: refreshToken } }).catch(() => {});
+  sessionStorage.removeItem(REFRESH_KEY);
   setToken(null);
   sessionStorage.removeItem(USER_KEY);
   user = null;
