@@ -9,6 +9,7 @@ import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
 const USER_KEY = 'resourcemap.user';
 const REFRESH_KEY = 'resourcemap.refresh';
+const EXPIRES_KEY = 'resourcemap.expires';
 const STATUSES = ['open', 'proposed', 'accepted', 'in-progress', 'done', 'declined', 'cancelled'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CATEGORIES = ['housing', 'education', 'health', 'environment', 'digital', 'infrastructure', 'other'];
@@ -44,22 +45,31 @@ export function init(context) {
 function announce(message) { $('#status').textContent = message; }
 
 // ---------- short-lived access tokens ----------
-// Access tokens last minutes; on a 401 the refresh token (sessionStorage) is traded once via POST /api/auth/refresh
-// for a new pair and the request repeated. Refresh tokens work once, so concurrent 401s share one refresh.
+// Access tokens last minutes (expires_in). The refresh token (sessionStorage) is traded via POST /api/auth/refresh
+// for a new pair shortly before the access token expires, and once more on a 401; then the request is repeated.
+// Refresh tokens work once, so concurrent callers share one refresh.
 
 let refreshing = null;
 
-async function api(path, options) {
+export async function api(path, options) {
+  const auth = /^\/api\/auth\/(token|refresh|logout)$/.test(path); // these never need a refresh first
+  if (!auth && sessionStorage.getItem(REFRESH_KEY) && Date.now() > Number(sessionStorage.getItem(EXPIRES_KEY)) - 60000) await refresh();
   try { return await request(path, options); } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 401 || !sessionStorage.getItem(REFRESH_KEY) || path.startsWith('/api/auth/')) throw error;
+    if (auth || !(error instanceof ApiError) || error.status !== 401 || !sessionStorage.getItem(REFRESH_KEY)) throw error;
     if (!(await refresh())) throw error;
     return request(path, options);
   }
 }
 
+function keepTokens(response) {
+  setToken(response.access_token);
+  if (response.refresh_token) sessionStorage.setItem(REFRESH_KEY, response.refresh_token);
+  sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + (response.expires_in ?? 0) * 1000));
+}
+
 function refresh() {
   refreshing ??= request('/api/auth/refresh', { method: 'POST', body: { refresh_token: sessionStorage.getItem(REFRESH_KEY) } })
-    .then(r => { setToken(r.access_token); sessionStorage.setItem(REFRESH_KEY, r.refresh_token); return true; })
+    .then(r => { keepTokens(r); return true; })
     .catch(() => { sessionStorage.removeItem(REFRESH_KEY); return false; })
     .finally(() => { refreshing = null; });
   return refreshing;
@@ -116,8 +126,7 @@ async function login(e) {
   const username = $('#login-username').value.trim(), password = $('#login-password').value;
   try {
     const response = await api('/api/auth/token', { method: 'POST', body: { username, password } });
-    setToken(response.access_token);
-    if (response.refresh_token) sessionStorage.setItem(REFRESH_KEY, response.refresh_token);
+    keepTokens(response);
     user = response.user;
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
     $('#login-password').value = '';
@@ -134,6 +143,7 @@ function logout() {
   const refreshToken = sessionStorage.getItem(REFRESH_KEY);
   if (refreshToken) request('/api/auth/logout', { method: 'POST', body: { refresh_token: refreshToken } }).catch(() => {});
   sessionStorage.removeItem(REFRESH_KEY);
+  sessionStorage.removeItem(EXPIRES_KEY);
   setToken(null);
   sessionStorage.removeItem(USER_KEY);
   user = null;
