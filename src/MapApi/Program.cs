@@ -14,6 +14,7 @@ using ResourceMap.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = ResourceMapOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+ApiLimits.Activate(options.Limits);
 builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
@@ -22,8 +23,13 @@ builder.Services.AddResourceMapProblems();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
 builder.Services.AddResourceMapAuth();
-// Every request body is bounded, chunked or not; endpoints set tighter limits of their own.
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+// Every request body, URL and header block is bounded, chunked or not; endpoints set tighter limits of their own.
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+    k.Limits.MaxRequestLineSize = options.Limits.MaxRequestLineBytes;
+    k.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxRequestHeadersBytes;
+});
 
 var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;

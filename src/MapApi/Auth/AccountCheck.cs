@@ -9,7 +9,7 @@ namespace ResourceMap.Api.Auth;
 /// <summary>
 /// Every signed-in request: the token's account version and session must still match the database, so a disabled,
 /// re-roled or re-scoped account (or a signed-out session) is refused at once, not when its token expires.
-/// What was read is kept per instance for RESOURCEMAP_ACCOUNT_CACHE_SECONDS at most (default 2) — safe to lose.
+/// What was read is kept per instance for RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS at most (default 2000) — safe to lose.
 /// </summary>
 public sealed class AccountCheck(NpgsqlDataSource db, ResourceMapOptions options) : IDisposable
 {
@@ -43,8 +43,8 @@ public sealed class AccountCheck(NpgsqlDataSource db, ResourceMapOptions options
         {
             if (await reader.ReadAsync(ct)) state = new State(reader.GetInt32(0), reader.GetBoolean(1), reader.GetBoolean(2));
         }
-        if (options.AccountCacheLifetime > TimeSpan.Zero && state is not null)
-            cache.Set(key, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.AccountCacheLifetime });
+        if (state is not null)
+            cache.Set(key, state, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(options.Limits.AccountCacheMilliseconds) });
         return state;
     }
 

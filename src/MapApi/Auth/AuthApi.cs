@@ -101,8 +101,8 @@ public static class AuthApi
     }
 
     static IResult Answer(Sessions.Issued issued, ResourceMapOptions options) =>
-        ApiJson.Ok(new TokenResponse(issued.AccessToken, "Bearer", (int)options.AccessTokenLifetime.TotalSeconds,
-            issued.RefreshToken, (int)options.RefreshTokenLifetime.TotalSeconds, issued.User.View));
+        ApiJson.Ok(new TokenResponse(issued.AccessToken, "Bearer", options.Limits.AccessTokenMinutes * 60,
+            issued.RefreshToken, options.Limits.RefreshTokenHours * 3600, issued.User.View));
 
     static async Task<IResult> Me(ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)
     {

@@ -13,6 +13,7 @@ public static class AuthSetup
         services.AddSingleton<AccountCheck>();
         services.AddSingleton<Sessions>();
         services.AddSingleton<LoginThrottle>();
+        services.AddHostedService<SigningKeyNotice>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((o, issuer) =>
         {
@@ -65,6 +66,21 @@ public static class AuthSetup
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>Loads the signing key at start-up so the log says where it comes from; a database still down is retried on first use.</summary>
+    sealed class SigningKeyNotice(TokenIssuer issuer, ILogger<TokenIssuer> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            try { await issuer.KeyAsync(ct); }
+            catch (Npgsql.NpgsqlException e)
+            {
+                logger.LogWarning("Token signing key not loaded yet ({Reason}); it will be loaded on the first sign-in.", e.Message);
+            }
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 
     static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)

@@ -17,10 +17,11 @@ public sealed class LoginThrottle(ResourceMapOptions options)
     public async Task<IResult?> AdmitAsync(NpgsqlConnection conn, HttpContext http, string username, CancellationToken ct)
     {
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await CountAsync(conn, Address, address, options.LoginAttemptsPerAddressPerMinute, TimeSpan.FromMinutes(1), ct) is { } wait)
-            return TooMany(http, wait, $"At most {options.LoginAttemptsPerAddressPerMinute} sign-in attempts a minute from one address; try again in {wait} seconds.");
+        var limits = options.Limits;
+        if (await CountAsync(conn, Address, address, limits.LoginPerMinute, TimeSpan.FromMinutes(1), ct) is { } wait)
+            return TooMany(http, wait, $"At most {limits.LoginPerMinute} sign-in attempts a minute from one address; try again in {wait} seconds.");
         // Counted before the password is checked and forgotten on success, so parallel guesses cannot slip past the limit.
-        if (await CountAsync(conn, Account, username, options.LoginFailuresPerAccount, options.LoginAccountWindow, ct) is { } accountWait)
+        if (await CountAsync(conn, Account, username, limits.LoginAccountFailures, TimeSpan.FromMinutes(limits.LoginAccountWindowMinutes), ct) is { } accountWait)
             return TooMany(http, accountWait, $"Too many failed sign-ins for this username; try again in {Math.Ceiling(accountWait / 60.0)} minutes.");
         return null;
     }

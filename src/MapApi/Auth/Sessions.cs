@@ -81,7 +81,7 @@ public sealed class Sessions(NpgsqlDataSource db, TokenIssuer issuer, ResourceMa
     const string Unknown = "Unknown refresh token; sign in again.";
 
     Task InsertRefreshAsync(NpgsqlConnection conn, string token, Guid session, CancellationToken ct) =>
-        conn.Command(AuthQueries.InsertRefreshToken, ("hash", Hash(token)), ("session", session), ("lifetime", options.RefreshTokenLifetime))
+        conn.Command(AuthQueries.InsertRefreshToken, ("hash", Hash(token)), ("session", session), ("lifetime", TimeSpan.FromHours(options.Limits.RefreshTokenHours)))
             .ExecuteNonQueryAsync(ct);
 
     static string NewRefreshToken() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));

@@ -23,7 +23,7 @@ public sealed class TokenIssuer(ResourceMapOptions options, NpgsqlDataSource db,
     readonly SemaphoreSlim loading = new(1, 1);
     SymmetricSecurityKey? key;
 
-    public TimeSpan Lifetime => options.AccessTokenLifetime;
+    public TimeSpan Lifetime => TimeSpan.FromMinutes(options.Limits.AccessTokenMinutes);
 
     /// <summary>The key once loaded; null before the first signed-in request or sign-in.</summary>
     public SymmetricSecurityKey? LoadedKey => key;

@@ -24,14 +24,12 @@ public static class ApiJson
         return options;
     }
 
-    public const int MaxBodyBytes = 64 * 1024;
-
     public static IResult Ok<T>(T value) => TypedResults.Json(value, Options);
 
     /// <summary>Reads a JSON body; a malformed body, an unknown property or a wrong type becomes a message for a 400 problem.</summary>
     public static async Task<(T? Value, string? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
-        if (request.ContentLength is > MaxBodyBytes) return (null, $"The body may be at most {MaxBodyBytes / 1024} KB.");
+        if (request.ContentLength > ApiLimits.Current.MaxJsonBodyBytes) return (null, $"The body may be at most {ApiLimits.Current.MaxJsonBodyBytes / 1024} KB.");
         if (request.HasJsonContentType() is false) return (null, "Send a JSON body with Content-Type: application/json.");
         try
         {
@@ -47,7 +45,7 @@ public static class ApiJson
 
     public static async Task<(JsonObject? Value, string? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength is > MaxBodyBytes) return (null, $"The body may be at most {MaxBodyBytes / 1024} KB.");
+        if (request.ContentLength > ApiLimits.Current.MaxJsonBodyBytes) return (null, $"The body may be at most {ApiLimits.Current.MaxJsonBodyBytes / 1024} KB.");
         if (request.HasJsonContentType() is false) return (null, "Send a JSON body with Content-Type: application/json.");
         try
         {

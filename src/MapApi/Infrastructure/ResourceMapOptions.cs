@@ -1,6 +1,13 @@
+using System.Globalization;
+using System.Reflection;
+
 namespace ResourceMap.Api.Infrastructure;
 
-/// <summary>Settings read from environment variables (or any configuration source) at start-up.</summary>
+/// <summary>
+/// Every setting and limit of the API, in one place: read from environment variables (or any configuration
+/// source) at start-up and validated there, so a wrong value stops the start with a sentence instead of
+/// surfacing on some later request.
+/// </summary>
 public sealed class ResourceMapOptions
 {
     /// <summary>PostgreSQL connection string (env RESOURCEMAP_DB). The local default matches scripts/run.sh.</summary>
@@ -18,29 +25,32 @@ public sealed class ResourceMapOptions
     /// <summary>Folder of the web map (env RESOURCEMAP_WEB_ROOT); holds wwwroot/ and node_modules/.</summary>
     public string? WebRoot { get; set; }
 
-    /// <summary>Optional connection string of a read replica for anonymous reads (env RESOURCEMAP_DB_READ); unset = the primary.</summary>
-    public string? ReadConnectionString { get; set; }
+    /// <summary>
+    /// The address clients reach the API at, e.g. https://bando.doanthanhnien.vn (env RESOURCEMAP_PUBLIC_URL).
+    /// Links in responses are built from it; without it, from the request of a trusted host only.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
 
-    /// <summary>HS256 key signing access tokens (env RESOURCEMAP_JWT_KEY, ≥ 32 bytes); unset = a key generated once and kept in the database.</summary>
+    /// <summary>Host names the API answers to, separated by ';' (env RESOURCEMAP_ALLOWED_HOSTS; default any loopback name).</summary>
+    public string[] AllowedHosts { get; set; } = ["localhost", "127.0.0.1", "[::1]"];
+
+    /// <summary>Addresses of reverse proxies whose X-Forwarded-* headers are believed (env RESOURCEMAP_TRUSTED_PROXIES, ';'-separated).</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// HS256 key (≥ 32 bytes) signing bearer tokens (env RESOURCEMAP_JWT_KEY). Unset: a key generated once and kept
+    /// in the database (table signing_keys), shared by every instance and restart.
+    /// </summary>
     public string? JwtKey { get; set; }
 
-    /// <summary>Lifetime of an access token (env RESOURCEMAP_ACCESS_TOKEN_MINUTES, default 15, 1–1440).</summary>
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// Connection string of a read replica (env RESOURCEMAP_DB_READ), e.g. a PostgreSQL streaming standby; anonymous
+    /// feature and skill reads go there (<see cref="ReadDb"/>). Unset: the primary serves them.
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
 
-    /// <summary>Lifetime of a refresh token; each refresh issues a new one (env RESOURCEMAP_REFRESH_TOKEN_HOURS, default 12, 1–720).</summary>
-    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(12);
-
-    /// <summary>Sign-in attempts per client address per minute (env RESOURCEMAP_LOGIN_PER_MINUTE, default 10).</summary>
-    public int LoginAttemptsPerAddressPerMinute { get; set; } = 10;
-
-    /// <summary>Failed sign-ins per account name per window (env RESOURCEMAP_LOGIN_ACCOUNT_FAILURES, default 5).</summary>
-    public int LoginFailuresPerAccount { get; set; } = 5;
-
-    /// <summary>The per-account window (env RESOURCEMAP_LOGIN_ACCOUNT_WINDOW_MINUTES, default 15).</summary>
-    public TimeSpan LoginAccountWindow { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How long one instance trusts what it read of an account (version, disabled) (env RESOURCEMAP_ACCOUNT_CACHE_SECONDS, default 2, 0–10).</summary>
-    public TimeSpan AccountCacheLifetime { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Limits on every list, body, tile and search; each bound from its own RESOURCEMAP_* variable.</summary>
+    public ApiLimits Limits { get; set; } = new();
 
     public static ResourceMapOptions FromConfiguration(IConfiguration config, string contentRoot)
     {
@@ -50,29 +60,32 @@ public sealed class ResourceMapOptions
         options.SeedOnStartup = ReadBool(config["RESOURCEMAP_SEED"], options.SeedOnStartup);
         options.DataDirectory = config["RESOURCEMAP_DATA_DIR"] ?? FindUpwards(contentRoot, "data/manifest.json", "data");
         options.WebRoot = config["RESOURCEMAP_WEB_ROOT"] ?? FindUpwards(contentRoot, "src/MapWeb/wwwroot", "src/MapWeb");
-        options.ReadConnectionString = config["RESOURCEMAP_DB_READ"] is { Length: > 0 } read ? read : null;
         options.JwtKey = config["RESOURCEMAP_JWT_KEY"] is { Length: > 0 } key ? key : null;
         if (options.JwtKey is not null && System.Text.Encoding.UTF8.GetByteCount(options.JwtKey) < 32)
-            throw new InvalidOperationException("RESOURCEMAP_JWT_KEY must be at least 32 bytes (HS256).");
-        options.AccessTokenLifetime = TimeSpan.FromMinutes(ReadInt(config, "RESOURCEMAP_ACCESS_TOKEN_MINUTES", 15, 1, 1440));
-        options.RefreshTokenLifetime = TimeSpan.FromHours(ReadInt(config, "RESOURCEMAP_REFRESH_TOKEN_HOURS", 12, 1, 720));
-        options.LoginAttemptsPerAddressPerMinute = ReadInt(config, "RESOURCEMAP_LOGIN_PER_MINUTE", 10, 1, 1_000_000);
-        options.LoginFailuresPerAccount = ReadInt(config, "RESOURCEMAP_LOGIN_ACCOUNT_FAILURES", 5, 1, 1_000_000);
-        options.LoginAccountWindow = TimeSpan.FromMinutes(ReadInt(config, "RESOURCEMAP_LOGIN_ACCOUNT_WINDOW_MINUTES", 15, 1, 1440));
-        options.AccountCacheLifetime = TimeSpan.FromSeconds(ReadInt(config, "RESOURCEMAP_ACCOUNT_CACHE_SECONDS", 2, 0, 10));
+            throw new InvalidOperationException("RESOURCEMAP_JWT_KEY must be at least 32 bytes (HS256); leave it unset to use a key kept in the database.");
+        options.ReadConnectionString = config["RESOURCEMAP_DB_READ"] is { Length: > 0 } read ? read : null;
+        if (config["RESOURCEMAP_PUBLIC_URL"] is { Length: > 0 } url)
+        {
+            if (!Uri.TryCreate(url.TrimEnd('/'), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Query.Length > 0)
+                throw new InvalidOperationException($"RESOURCEMAP_PUBLIC_URL must be an absolute http(s) address without a query, e.g. https://map.example.vn; got '{url}'.");
+            options.PublicBaseUrl = uri;
+        }
+        if (ReadList(config["RESOURCEMAP_ALLOWED_HOSTS"]) is { } hosts) options.AllowedHosts = hosts;
+        if (ReadList(config["RESOURCEMAP_TRUSTED_PROXIES"]) is { } proxies)
+        {
+            if (proxies.FirstOrDefault(p => !System.Net.IPAddress.TryParse(p, out _)) is { } bad)
+                throw new InvalidOperationException($"RESOURCEMAP_TRUSTED_PROXIES holds '{bad}', which is not an IP address.");
+            options.TrustedProxies = proxies;
+        }
+        options.Limits = ApiLimits.FromConfiguration(config);
         return options;
-    }
-
-    static int ReadInt(IConfiguration config, string name, int fallback, int min, int max)
-    {
-        if (config[name] is not { Length: > 0 } text) return fallback;
-        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            throw new InvalidOperationException($"{name} must be a whole number from {min} to {max}; it is '{text}'.");
-        return value;
     }
 
     static bool ReadBool(string? value, bool fallback) =>
         value is null ? fallback : value.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
+
+    static string[]? ReadList(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     // Lets `dotnet run`, the tests and a published build find the repository's data/ and web folders
     // without configuration, however deep the content root is.
@@ -85,4 +98,100 @@ public sealed class ResourceMapOptions
         }
         return null;
     }
+}
+
+/// <summary>
+/// The limits the API enforces. Each property is bound from RESOURCEMAP_ + its name in upper snake case
+/// (MaxPageSize ← RESOURCEMAP_MAX_PAGE_SIZE) and must be positive.
+/// </summary>
+public sealed record ApiLimits
+{
+    /// <summary>Features per page when no limit is given.</summary>
+    public int DefaultPageSize { get; init; } = 100;
+    /// <summary>Most features (or rows) per page of any list.</summary>
+    public int MaxPageSize { get; init; } = 1000;
+    /// <summary>Widest bbox side in degrees; wider views page through the whole layer instead.</summary>
+    public double MaxBboxSpanDegrees { get; init; } = 60;
+    /// <summary>Longest search text.</summary>
+    public int MaxSearchLength { get; init; } = 100;
+    /// <summary>Largest radius of near= filters.</summary>
+    public double MaxNearRadiusMetres { get; init; } = 500_000;
+    /// <summary>Most features in one vector tile.</summary>
+    public int MaxFeaturesPerTile { get; init; } = 5000;
+    /// <summary>Most cells in one clusters response (a 4K screen at 64-px cells needs about 2,000).</summary>
+    public int MaxClusterCells { get; init; } = 2000;
+    /// <summary>A view holding at most this many features gets them individually instead of clusters.</summary>
+    public int MaxClusterFeatures { get; init; } = 500;
+    /// <summary>Ranked teams (or needs) returned by matching when no limit is given.</summary>
+    public int DefaultMatches { get; init; } = 10;
+    /// <summary>Most ranked teams (or needs) matching returns.</summary>
+    public int MaxMatches { get; init; } = 100;
+    /// <summary>Largest JSON body of a write.</summary>
+    public int MaxJsonBodyBytes { get; init; } = 64 * 1024;
+    /// <summary>Largest request body of any kind (uploads included), enforced by the web server.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+    /// <summary>Largest data file the command-line loader reads.</summary>
+    public long MaxImportFileBytes { get; init; } = 64 * 1024 * 1024;
+    /// <summary>Most availability periods a team may declare.</summary>
+    public int MaxAvailabilityPeriods { get; init; } = 50;
+    /// <summary>Longest window of a need, in days.</summary>
+    public int MaxNeedWindowDays { get; init; } = 366;
+    /// <summary>Largest restricted_details object of a need.</summary>
+    public int MaxRestrictedDetailsBytes { get; init; } = 8 * 1024;
+    /// <summary>Lifetime of an access token, in minutes; clients renew it with their refresh token.</summary>
+    public int AccessTokenMinutes { get; init; } = 15;
+    /// <summary>Lifetime of a refresh token, in hours; each refresh issues a new one.</summary>
+    public int RefreshTokenHours { get; init; } = 12;
+    /// <summary>Sign-in attempts allowed per client address per minute.</summary>
+    public int LoginPerMinute { get; init; } = 10;
+    /// <summary>Failed sign-ins allowed per username (existing or not) per window, then 429.</summary>
+    public int LoginAccountFailures { get; init; } = 5;
+    /// <summary>The window of LoginAccountFailures, in minutes.</summary>
+    public int LoginAccountWindowMinutes { get; init; } = 15;
+    /// <summary>How long one instance trusts what it read of an account (version, disabled, session), in milliseconds (at most 10,000).</summary>
+    public int AccountCacheMilliseconds { get; init; } = 2000;
+    /// <summary>Longest URL (path and query) the web server accepts, in bytes.</summary>
+    public int MaxRequestLineBytes { get; init; } = 8 * 1024;
+    /// <summary>Largest total of request headers, in bytes.</summary>
+    public int MaxRequestHeadersBytes { get; init; } = 32 * 1024;
+
+    /// <summary>
+    /// The limits in force. The query parsers are static and run on every request, so they read this
+    /// snapshot, set once at start-up from the validated configuration and never changed afterwards.
+    /// </summary>
+    public static ApiLimits Current { get; private set; } = new();
+
+    internal static void Activate(ApiLimits limits) => Current = limits;
+
+    public static ApiLimits FromConfiguration(IConfiguration config)
+    {
+        object limits = new ApiLimits();
+        foreach (var property in typeof(ApiLimits).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var variable = EnvironmentName(property.Name);
+            if (config[variable] is not { Length: > 0 } text) continue;
+            object? value = property.PropertyType == typeof(int) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i
+                : property.PropertyType == typeof(long) && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) && l > 0 ? l
+                : property.PropertyType == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && d > 0 ? d
+                : null;
+            if (value is null) throw new InvalidOperationException($"{variable} must be a positive number; got '{text}'.");
+            property.SetValue(limits, value);
+        }
+        var result = (ApiLimits)limits;
+        if (result.DefaultPageSize > result.MaxPageSize)
+            throw new InvalidOperationException("RESOURCEMAP_DEFAULT_PAGE_SIZE may not exceed RESOURCEMAP_MAX_PAGE_SIZE.");
+        if (result.DefaultMatches > result.MaxMatches)
+            throw new InvalidOperationException("RESOURCEMAP_DEFAULT_MATCHES may not exceed RESOURCEMAP_MAX_MATCHES.");
+        if (result.AccountCacheMilliseconds > 10_000)
+            throw new InvalidOperationException("RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS may be at most 10000: a changed account must lose its rights within seconds.");
+        if (result.AccessTokenMinutes > 24 * 60 || result.RefreshTokenHours > 30 * 24)
+            throw new InvalidOperationException("RESOURCEMAP_ACCESS_TOKEN_MINUTES may be at most 1440 and RESOURCEMAP_REFRESH_TOKEN_HOURS at most 720.");
+        if (result.MaxBboxSpanDegrees > 360)
+            throw new InvalidOperationException("RESOURCEMAP_MAX_BBOX_SPAN_DEGREES may be at most 360.");
+        return result;
+    }
+
+    /// <summary>MaxPageSize → RESOURCEMAP_MAX_PAGE_SIZE.</summary>
+    public static string EnvironmentName(string property) =>
+        "RESOURCEMAP_" + System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(property);
 }

@@ -14,8 +14,8 @@ namespace ResourceMap.Tests.Auth;
 /// </summary>
 public sealed class AccountChangesTests(FixtureApiFactory fixture) : IClassFixture<FixtureApiFactory>, IDisposable
 {
-    // No per-instance account cache: a change must show on the very next request.
-    readonly WebApplicationFactory<Program> app = fixture.Instance(("RESOURCEMAP_ACCOUNT_CACHE_SECONDS", "0"));
+    // An account cache of 1 ms (none, in effect): a change must show on the very next request.
+    readonly WebApplicationFactory<Program> app = fixture.Instance(("RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS", "1"));
 
     public void Dispose() => app.Dispose();
 
@@ -193,7 +193,7 @@ public sealed class AccountChangesTests(FixtureApiFactory fixture) : IClassFixtu
     [Fact]
     public async Task With_the_default_cache_a_change_is_seen_within_a_few_seconds()
     {
-        using var cached = fixture.Instance(); // RESOURCEMAP_ACCOUNT_CACHE_SECONDS default: 2
+        using var cached = fixture.Instance(); // RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS default: 2000
         var client = cached.CreateClient();
         var user = await NewUserAsync();
         var tokens = await TokensAsync(client, user);

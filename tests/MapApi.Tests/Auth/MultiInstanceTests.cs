@@ -13,7 +13,7 @@ namespace ResourceMap.Tests.Auth;
 /// </summary>
 public sealed class MultiInstanceTests(FixtureApiFactory a) : IClassFixture<FixtureApiFactory>, IDisposable
 {
-    readonly WebApplicationFactory<Program> b = a.Instance(("RESOURCEMAP_ACCOUNT_CACHE_SECONDS", "0"));
+    readonly WebApplicationFactory<Program> b = a.Instance(("RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS", "1"));
 
     public void Dispose() => b.Dispose();
 
