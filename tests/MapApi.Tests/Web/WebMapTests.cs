@@ -171,4 +171,24 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         await page.Locator("#legend-close").ClickAsync();
         await page.Locator("#legend").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
     }
+
+    [Fact]
+    public async Task The_header_has_a_page_menu_other_pages_extend_and_Escape_closes_it()
+    {
+        var (context, page, _) = await web.NewPageAsync(375, 812);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        var toggle = page.Locator("#nav-toggle");
+        Assert.Equal("Trang", (await toggle.TextContentAsync())!.Trim());
+        await toggle.ClickAsync();
+        await page.Locator("#nav-links").WaitForAsync();
+        Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
+        Assert.Equal("Bản đồ", (await page.Locator("#nav-links a").First.TextContentAsync())!.Trim());
+        Assert.Equal("/swagger", await page.Locator("#nav-links a", new() { HasText = "Tài liệu API" }).GetAttributeAsync("href"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("#nav-links").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        Assert.Equal("nav-toggle", await page.EvaluateAsync<string>("document.activeElement.id"));
+    }
 }
