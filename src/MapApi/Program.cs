@@ -34,6 +34,7 @@ app.UseResourceMapProblems();
 app.UseRateLimiter();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
+app.MapWebConfigApi();
 app.MapHealthApi();
 app.MapLayersApi();
 app.MapLayerTilesApi();

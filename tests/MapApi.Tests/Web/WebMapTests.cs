@@ -191,4 +191,36 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         await page.Locator("#nav-links").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         Assert.Equal("nav-toggle", await page.EvaluateAsync<string>("document.activeElement.id"));
     }
+
+    [Theory]
+    [InlineData(1366, 768, "10-street-detail-configured-source")]
+    [InlineData(375, 812, "10-street-detail-configured-source-phone")]
+    public async Task A_configured_tile_server_gives_street_detail_at_commune_level_with_its_attribution(int width, int height, string shot)
+    {
+        var (context, page, external) = await web.NewPageAsync(width, height);
+        await using var __ = context;
+        var before = web.Tiles.TilesServed;
+        await page.GotoAsync(web.BaseUrl + "/#map=15/15.06/108.10&layers=hardship-villages");
+        await page.Locator("body.ready").WaitForAsync();
+        // Tiles from the deployer's server (here a local one) fill the view; no fallback notice.
+        await page.WaitForFunctionAsync($"document.querySelectorAll('img.leaflet-tile-loaded[src^=\"{web.Tiles.Origin}/15/\"]').length >= 4");
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'street'");
+        Assert.True(web.Tiles.TilesServed - before >= 4);
+        Assert.False(await page.Locator("#basemap-notice").IsVisibleAsync());
+        Assert.Contains("Ô bản đồ thử nghiệm", await page.Locator(".leaflet-control-attribution").TextContentAsync());
+        // The offline basemap steps aside (no land polygons over the tiles).
+        Assert.Equal(0, await page.Locator(".leaflet-basemap-pane path").CountAsync());
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await ShotAsync(page, shot);
+
+        // The switcher: the offline basemap on demand, and the link keeps the choice.
+        await page.Locator("#basemap-toggle").ClickAsync();
+        await page.Locator("#basemap-list input[value=offline]").CheckAsync();
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'offline' && document.querySelectorAll('.leaflet-basemap-pane path').length > 0");
+        await page.WaitForFunctionAsync("new URLSearchParams(location.hash.slice(1)).get('basemap') === 'offline'");
+        Assert.Equal(0, await page.Locator("img.leaflet-tile").CountAsync());
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'offline'");
+        Assert.Empty(external);
+    }
 }

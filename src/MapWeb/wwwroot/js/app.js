@@ -1,6 +1,6 @@
 // The public web map's entry point. Each concern lives in its own module under modules/ and shares
 // one state object and an event bus (modules/state.js):
-//   map and layers   modules/layers.js, modules/admin.js, basemap.js, symbols.js
+//   map and layers   modules/layers.js, modules/admin.js, modules/basemap.js, symbols.js
 //   legend, filters  modules/legend.js (built from /api/layers)
 //   search           modules/search.js
 //   popups, panel    modules/panel.js, modules/labels.js
@@ -12,7 +12,6 @@
 import { api } from './api.js';
 import { $ } from './dom.js';
 import { loadLanguage, lang, t } from './i18n.js';
-import { setupBasemap } from './basemap.js';
 import * as coordinator from './coordinator.js';
 import { state, on, emit } from './modules/state.js';
 import { readHash, writeHash } from './modules/urlstate.js';
@@ -24,6 +23,7 @@ import { showPanel, openDetails, wirePanel } from './modules/panel.js';
 import { skillLabel } from './modules/labels.js';
 import { wireShell } from './modules/shell.js';
 import { initPlanner } from './modules/planner.js';
+import { setupBasemap } from './modules/basemap.js';
 
 function wireEvents() {
   on('layers-changed', id => { if (id === 'admin') refreshAdmin(); else loadLayer(id); writeHash(); });
@@ -43,12 +43,14 @@ async function start() {
   map.createPane('basemap').style.zIndex = 200;
   map.createPane('admin').style.zIndex = 350;
   createLayerGroups();
-  setupBasemap(map, { attribution: t('attribution') });
 
-  [state.catalog, state.skills] = await Promise.all([
+  [state.catalog, state.skills, state.config] = await Promise.all([
     api('/api/layers').catch(() => []),
     api('/api/skills').catch(() => []),
+    api('/api/config').catch(() => ({ basemaps: [] })),
   ]);
+  // Not awaited: markers load while a tile source is probed.
+  setupBasemap(map, { attribution: t('attribution'), config: state.config, wanted: state.basemapWanted });
   createLayerGroups(); // any layer the catalog lists beyond the built-in ones
   wireEvents();
   buildLegend();

@@ -26,6 +26,9 @@ export const state = {
   skills: [],          // /api/skills
   picking: null,       // a function taking a latlng, when the next map click picks a point
   opened: null,        // { layer, id } shown in the details panel
+  config: null,        // /api/config: basemap sources, whether samples are loaded
+  basemap: null,       // id of the basemap on show ('offline' or a configured source)
+  basemapWanted: null, // the basemap the link asked for
 };
 
 /** The data layers, in the order /api/layers lists them (the built-in list until it has loaded). */
