@@ -42,7 +42,6 @@ async function start() {
   map.attributionControl.setPrefix(false);
   map.createPane('basemap').style.zIndex = 200;
   map.createPane('admin').style.zIndex = 350;
-  createLayerGroups();
 
   [state.catalog, state.skills, state.config] = await Promise.all([
     api('/api/layers').catch(() => []),
@@ -51,7 +50,7 @@ async function start() {
   ]);
   // Not awaited: markers load while a tile source is probed.
   setupBasemap(map, { attribution: t('attribution'), config: state.config, wanted: state.basemapWanted });
-  createLayerGroups(); // any layer the catalog lists beyond the built-in ones
+  createLayerGroups(); // one per layer /api/layers lists (points clustered, shapes not)
   wireEvents();
   buildLegend();
   const provinces = await setupAdmin();
