@@ -46,6 +46,7 @@ app.UseInputGate();
 app.UseResourceMapAuth();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
+app.MapWebConfigApi();
 app.MapHealthApi();
 app.MapLayersApi();
 app.MapLayerTilesApi();

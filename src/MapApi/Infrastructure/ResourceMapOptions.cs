@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using ResourceMap.Api.Web;
 
 namespace ResourceMap.Api.Infrastructure;
 
@@ -52,6 +53,24 @@ public sealed class ResourceMapOptions
     /// <summary>Limits on every list, body, tile and search; each bound from its own RESOURCEMAP_* variable.</summary>
     public ApiLimits Limits { get; set; } = new();
 
+    /// <summary>The detailed (street-level) basemap's XYZ tile template (env RESOURCEMAP_BASEMAP_URL, http(s) with
+    /// {z}, {x} and {y}); OpenStreetMap's standard tiles by default, "none" for no online source. The page falls back
+    /// to the shipped offline basemap, with a notice, when the source does not answer.</summary>
+    public string? BasemapUrl { get; set; } = WebConfig.OpenStreetMapTiles;
+
+    /// <summary>Attribution shown for BasemapUrl (env RESOURCEMAP_BASEMAP_ATTRIBUTION); OpenStreetMap's by default.</summary>
+    public string BasemapAttribution { get; set; } = WebConfig.OpenStreetMapAttribution;
+
+    /// <summary>Highest zoom BasemapUrl serves (env RESOURCEMAP_BASEMAP_MAX_ZOOM, 1–22, default 19).</summary>
+    public int BasemapMaxZoom { get; set; } = 19;
+
+    /// <summary>A PMTiles basemap (env RESOURCEMAP_BASEMAP_PMTILES: a path, or a file name in data/basemap; by
+    /// default data/basemap/basemap.pmtiles when present), served at /basemap/detail.pmtiles with range requests.</summary>
+    public string? BasemapPmtiles { get; set; }
+
+    /// <summary>Attribution shown for the PMTiles basemap (env RESOURCEMAP_BASEMAP_PMTILES_ATTRIBUTION).</summary>
+    public string BasemapPmtilesAttribution { get; set; } = WebConfig.OpenStreetMapAttribution;
+
     public static ResourceMapOptions FromConfiguration(IConfiguration config, string contentRoot)
     {
         var options = new ResourceMapOptions();
@@ -78,6 +97,7 @@ public sealed class ResourceMapOptions
             options.TrustedProxies = proxies;
         }
         options.Limits = ApiLimits.FromConfiguration(config);
+        WebConfig.ReadBasemap(config, options);
         return options;
     }
 
