@@ -24,8 +24,7 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
-builder.Services.AddResourceMapAuth(options);
-builder.Services.AddLoginRateLimit(options);
+builder.Services.AddResourceMapAuth();
 // Every request body, URL and header block is bounded, chunked or not; endpoints set tighter limits of their own.
 builder.WebHost.ConfigureKestrel(k =>
 {
@@ -46,11 +45,10 @@ app.UseTrustedProxies(options);
 app.UseResourceMapProblems();
 app.UseRouting();
 app.UseInputGate();
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseResourceMapAuth();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
+app.MapWebConfigApi();
 app.MapHealthApi();
 app.MapLayersApi();
 app.MapLayerTilesApi();

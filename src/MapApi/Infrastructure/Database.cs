@@ -10,6 +10,7 @@ public static class Database
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "ResourceMap";
         services.AddSingleton(builder.Build());
+        ReadDb.AddReadDatabase(services, options);
         services.AddSingleton<Migrator>();
         return services;
     }

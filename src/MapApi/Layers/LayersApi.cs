@@ -61,10 +61,12 @@ public static class LayersApi
     }
 
     static async Task<IResult> GetFeatures(
-        string layer, NpgsqlDataSource db, HttpRequest request, CancellationToken ct,
+        string layer, ReadDb read, HttpRequest request, CancellationToken ct,
         string? bbox = null, int? limit = null, long? after = null, string? q = null, string? admin = null, DateOnly? date = null,
         string? near = null, double? radius_m = null)
     {
+        // Anonymous and read-only: may be served by a replica (RESOURCEMAP_DB_READ).
+        var db = read.Source;
         if (LayerCatalog.Find(layer) is not { } definition)
             return UnknownLayer(layer);
         if (QueryParsing.TryParseLimit(limit, out var pageSize) is { } limitError) return Problems.BadRequest(limitError);

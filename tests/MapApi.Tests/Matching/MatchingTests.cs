@@ -47,8 +47,11 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
         }
         var scores = matches.Select(m => m["score"]!.GetValue<double>()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
-        // Team 3, 40 days since its last assignment, says so.
-        Assert.EndsWith("last assigned 40 days ago", matches.Single(m => m["team_id"]!.GetValue<long>() == Fixture.NamTraMy)["reasons"]!.GetValue<string>());
+        // Team 3, assigned 40 days before the fixture was built, says how many of Vietnam's days ago that is now
+        // (41 if midnight in Vietnam fell between the fixture and this request — 17:00 UTC).
+        var days = await app.ScalarAsync<int>("SELECT rm_today() - (last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM teams WHERE id = @id", ("id", Fixture.NamTraMy));
+        Assert.InRange(days, 40, 41);
+        Assert.EndsWith($"last assigned {days} days ago", matches.Single(m => m["team_id"]!.GetValue<long>() == Fixture.NamTraMy)["reasons"]!.GetValue<string>());
     }
 
     [Fact]
