@@ -42,8 +42,8 @@ if (settings.Matching)
     {
         foreach (var q in queries.Take(5))
         {
-            var fast = (await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default)).Select(m => m.TeamId).ToList();
-            var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default)).Select(m => m.TeamId).ToList();
+            var fast = (await MatchingApi.RankAsync(conn, q, default)).Select(m => m.TeamId).ToList();
+            var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.Unindexed, q, default)).Select(m => m.TeamId).ToList();
             if (!fast.SequenceEqual(naive)) throw new InvalidOperationException($"indexed and naive rankings differ at ({q.Lon}, {q.Lat})");
         }
     }
@@ -68,12 +68,12 @@ if (settings.Matching)
     results.Add(await Measure.RunAsync(group, "SQL", settings.Requests, settings.Concurrency, queries, async q =>
     {
         await using var conn = await db.OpenConnectionAsync();
-        await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default);
+        await MatchingApi.RankAsync(conn, q, default);
     }));
     results.Add(await Measure.RunAsync(group, "naive full scan", settings.NaiveRequests, settings.Concurrency, queries, async q =>
     {
         await using var conn = await db.OpenConnectionAsync();
-        await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default);
+        await MatchingApi.RunAsync(conn, MatchingQueries.Unindexed, q, default);
     }));
 }
 if (settings.Layers)
