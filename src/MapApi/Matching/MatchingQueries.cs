@@ -142,7 +142,7 @@ public static class MatchingQueries
             FROM needs n, team
             WHERE n.status IN ('open', 'proposed')
               AND n.window_end >= rm_today()
-              -- index pre-filter (needs_geog_gix, needs_geom_gix); rm_team_reaches decides
+              -- index pre-filter (needs_geog_gix, needs_geom_cover_gix); rm_team_reaches decides
               AND (ST_DWithin(n.geom::geography, team.geog, coalesce(team.service_radius_m, 0)) OR ST_Covers(team.service_area, n.geom))
               AND rm_team_reaches(team.geom, team.service_radius_m, team.service_area, n.geom)
               AND (cardinality(n.required_skills) = 0 OR n.required_skills && team.skills)
