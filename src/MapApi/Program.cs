@@ -21,6 +21,7 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
+builder.Services.AddResourceMapCompression();
 builder.Services.AddResourceMapAuth(builder.Configuration);
 builder.Services.AddLoginRateLimit(builder.Configuration);
 // Every request body is bounded, chunked or not; endpoints set tighter limits of their own.
@@ -31,6 +32,7 @@ if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
 app.UseResourceMapProblems();
+app.UseResourceMapCaching();
 app.UseRateLimiter();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
