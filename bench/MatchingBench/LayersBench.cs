@@ -157,7 +157,12 @@ public static class LayersBench
             q => FeaturesSqlAsync(db, SearchQuery, SearchParameters(q, 100)));
         await Pair("clusters z6, whole country", CountryBox, b => ClustersUrl(b, 6), b => ClustersSqlAsync(db, b, 6));
         await Pair("clusters z9, province view", ProvinceBoxes, b => ClustersUrl(b, 9), b => ClustersSqlAsync(db, b, 9));
-        await Pair("MVT tile z8, dense area", CentreTiles(8), TileUrl, t => TileSqlAsync(db, t));
+        await Pair("MVT tile z8, dense area", CentreTiles(8), TileUrl, async t =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await LayerTiles.CachedOrRenderedAsync(conn, Teams, t.Z, t.X, t.Y, default);
+        });
+        results.Add(await Measure.RunAsync("MVT tile z8, dense area", "render, no cache", n, c, CentreTiles(8), t => TileSqlAsync(db, t), budget));
         await Pair("MVT tile z12", CentreTiles(12), TileUrl, t => TileSqlAsync(db, t));
         // Anonymous planning: 13,222 generated hardship villages, each counting the teams that reach it.
         await Pair("planning coverage, limit 100", [100], l => $"/api/planning/coverage?limit={l}", async l =>

@@ -120,8 +120,8 @@ foreach (var group in results.Select(r => r.Group).Distinct())
     var sql = results.Single(r => r.Group == group && r.Via == "SQL");
     foreach (var other in results.Where(r => r.Group == group && r.Via != "SQL"))
     {
-        var label = other.Via switch { "HTTP" => "API/SQL", "bare reach-box lookup" => "lookup/ranked", _ => "naive/indexed" };
-        Console.WriteLine($"  {group,-40} {label,-14} ×{other.P50 / sql.P50:0.00} / ×{other.P95 / sql.P95:0.00} / ×{other.Throughput / sql.Throughput:0.000}");
+        var label = other.Via == "HTTP" ? "API/SQL" : $"{other.Via} / SQL";
+        Console.WriteLine($"  {group,-40} {label,-30} ×{other.P50 / sql.P50:0.00} / ×{other.P95 / sql.P95:0.00} / ×{other.Throughput / sql.Throughput:0.000}");
     }
 }
 return 0;
