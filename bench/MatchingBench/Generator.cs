@@ -48,7 +48,7 @@ public static class Generator
         await using var conn = await db.OpenConnectionAsync();
         async Task Run(string sql) { await using var c = conn.Command(sql); c.CommandTimeout = 600; await c.ExecuteNonQueryAsync(); }
 
-        await Run("TRUNCATE assignments, need_status_history, activities, needs, team_availability, users, teams, hardship_villages RESTART IDENTITY CASCADE");
+        await Run("TRUNCATE assignments, need_status_history, activities, needs, team_availability, users, teams RESTART IDENTITY CASCADE");
         await Run("""
             INSERT INTO data_sources (id, title, licence, accuracy, is_sample)
             VALUES ('bench', 'Synthetic benchmark data', 'n/a', 'synthetic', true) ON CONFLICT DO NOTHING
@@ -77,15 +77,6 @@ public static class Generator
                    ST_SetSRID(ST_MakePoint(p.lon + (random() - 0.5) * 0.6, p.lat + (random() - 0.5) * 0.6), 4326), 'bench', true
             FROM generate_series(1, {needs}) g JOIN {provinces} ON p.idx = (g * 7) % {k}
             """);
-        // Vietnam's 13,222 extremely difficult villages (count from the plans), for the planning coverage endpoint.
-        await Run("ALTER TABLE hardship_villages DISABLE TRIGGER hardship_villages_admin_names");
-        await Run($"""
-            INSERT INTO hardship_villages (name, poverty_rate, population, geom, source_id, is_sample)
-            SELECT 'Thôn ' || g, round((random() * 80)::numeric, 2), 200 + (random() * 2000)::int,
-                   ST_SetSRID(ST_MakePoint(p.lon + (random() - 0.5) * 1.2, p.lat + (random() - 0.5) * 1.2), 4326), 'bench', true
-            FROM generate_series(1, 13222) g JOIN {provinces} ON p.idx = (g * 3) % {k}
-            """);
-        await Run("ALTER TABLE hardship_villages ENABLE TRIGGER hardship_villages_admin_names");
         await Run("ALTER TABLE teams ENABLE TRIGGER teams_admin_names; ALTER TABLE needs ENABLE TRIGGER needs_admin_names");
         await Run("VACUUM ANALYZE");
     }

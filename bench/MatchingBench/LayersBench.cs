@@ -164,14 +164,6 @@ public static class LayersBench
         });
         results.Add(await Measure.RunAsync("MVT tile z8, dense area", "render, no cache", n, c, CentreTiles(8), t => TileSqlAsync(db, t), budget));
         await Pair("MVT tile z12", CentreTiles(12), TileUrl, t => TileSqlAsync(db, t));
-        // Anonymous planning: 13,222 generated hardship villages, each counting the teams that reach it.
-        await Pair("planning coverage, limit 100", [100], l => $"/api/planning/coverage?limit={l}", async l =>
-        {
-            await using var conn = await db.OpenConnectionAsync();
-            await using var command = conn.Command(ResourceMap.Api.Planning.PlanningQueries.Coverage(false, false), ("limit", l));
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) reader.GetString(1);
-        });
         return results;
     }
 }

@@ -9,10 +9,10 @@ namespace ResourceMap.Api.Planning;
 public static class PlanningQueries
 {
     /// <summary>Active teams that reach the village v.</summary>
+    // A join, not IN: a correlated IN (… UNION …) is re-run per team row.
     static readonly string TeamsReaching = $"""
-        FROM teams t
-        WHERE t.id IN ({MatchingQueries.TeamsNear("v.geom", 1)})
-          AND t.status = 'active' AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, v.geom)
+        FROM ({MatchingQueries.TeamsNear("v.geom", 1)}) near JOIN teams t ON t.id = near.id
+        WHERE t.status = 'active' AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, v.geom)
         """;
 
     public static string Coverage(bool adminUnit, bool uncoveredOnly) => $"""
