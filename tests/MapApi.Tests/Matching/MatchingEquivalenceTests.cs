@@ -63,10 +63,22 @@ public sealed class MatchingEquivalenceTests : IAsyncLifetime
                ST_SetSRID(ST_MakePoint(107.6 + random() * 1.4, 15.1 + random() * 0.8), 4326), 'gen', true
         FROM generate_series(1, 100) g;
         -- Commitments (free capacity) and accepted work in the last 90 days (load).
+        -- Within the booking invariants (migration 0004): a team books at most its capacity, and a need's live
+        -- bookings stay within volunteers_needed (later ones are generated as declined).
+        WITH picked AS (
+            SELECT 1 + (t.id % 100) AS need_id, t.id AS team_id, least(1 + (random() * 5)::int, t.capacity) AS volunteers,
+                   daterange(rm_today() + (random() * 30)::int, rm_today() + 35, '[]') AS period,
+                   (ARRAY['proposed','accepted','declined'])[1 + t.id % 3] AS status
+            FROM teams t WHERE random() < 0.3 AND t.capacity > 0),
+        ranked AS (
+            SELECT p.*, n.volunteers_needed,
+                   sum(p.volunteers) FILTER (WHERE p.status <> 'declined') OVER (PARTITION BY p.need_id ORDER BY p.team_id) AS running
+            FROM picked p JOIN needs n ON n.id = p.need_id)
         INSERT INTO assignments (need_id, team_id, volunteers, period, status, proposed_by, decided_at)
-        SELECT 1 + (t.id % 100), t.id, 1 + (random() * 5)::int, daterange(rm_today() + (random() * 30)::int, rm_today() + 35, '[]'),
-               (ARRAY['proposed','accepted','declined'])[1 + t.id % 3], 'gen', now() - random() * interval '120 days'
-        FROM teams t WHERE random() < 0.3;
+        SELECT need_id, team_id, volunteers, period,
+               CASE WHEN status <> 'declined' AND running > volunteers_needed THEN 'declined' ELSE status END,
+               'gen', now() - random() * interval '120 days'
+        FROM ranked;
         ANALYZE;
         """;
 

@@ -57,9 +57,10 @@ AS $$ SELECT greatest(0, rm_today() - rm_local_date(at)) $$;
 CREATE OR REPLACE FUNCTION rm_reach_box(team_geom geometry, radius_m integer, has_area boolean, divisor integer) RETURNS geometry
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 AS $$
-    SELECT ST_Expand(team_geom,
-                     CASE WHEN abs(ST_Y(team_geom)) + r.dlat >= 89 THEN 360
-                          ELSE r.m * 1.01 / (111319.0 * cos(radians(abs(ST_Y(team_geom)) + r.dlat))) END,
+    -- Schema-qualified: index builds during pg_restore run with an empty search_path.
+    SELECT public.ST_Expand(team_geom,
+                     CASE WHEN abs(public.ST_Y(team_geom)) + r.dlat >= 89 THEN 360
+                          ELSE r.m * 1.01 / (111319.0 * cos(radians(abs(public.ST_Y(team_geom)) + r.dlat))) END,
                      r.dlat)
     FROM (SELECT radius_m::float8 / CASE WHEN has_area THEN 1 ELSE divisor END AS m,
                  radius_m::float8 / CASE WHEN has_area THEN 1 ELSE divisor END * 1.01 / 110574.0 AS dlat) r
