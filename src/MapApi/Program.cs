@@ -24,6 +24,7 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
+builder.Services.AddResourceMapCompression();
 builder.Services.AddResourceMapAuth();
 // Every request body, URL and header block is bounded, chunked or not; endpoints set tighter limits of their own.
 builder.WebHost.ConfigureKestrel(k =>
@@ -43,6 +44,7 @@ await app.PrepareDatabaseAsync(options);
 
 app.UseTrustedProxies(options);
 app.UseResourceMapProblems();
+app.UseResourceMapCaching();
 app.UseRouting();
 app.UseInputGate();
 app.UseResourceMapAuth();

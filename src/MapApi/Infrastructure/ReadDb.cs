@@ -27,6 +27,9 @@ public sealed class ReadDb : IAsyncDisposable
             if (options.ReadConnectionString is not { } read) return new ReadDb(sp.GetRequiredService<NpgsqlDataSource>(), ownsSource: false);
             var builder = new NpgsqlDataSourceBuilder(read);
             builder.ConnectionStringBuilder.ApplicationName ??= "ResourceMap (reads)";
+            // The replica serves the same small map queries: the same session settings (no JIT, no parallel workers).
+            if (!string.IsNullOrWhiteSpace(options.DatabaseSessionOptions))
+                builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} {options.DatabaseSessionOptions}".Trim();
             return new ReadDb(builder.Build(), ownsSource: true);
         });
 

@@ -78,6 +78,37 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
         Assert.Equal(soon.Select(m => m["score"]!.GetValue<double>()).OrderByDescending(s => s), soon.Select(m => m["score"]!.GetValue<double>()));
     }
 
+    [Fact]
+    public async Task Nearby_needs_of_a_team_are_in_its_reach_and_ordered_by_the_same_documented_score()
+    {
+        var coordinator = await app.LoginAsync("coord1");
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 8, skills: ["construction", "first-aid"]));
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 2, skills: ["teaching"], startInDays: 2));
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 3, skills: [], startInDays: 200));
+        var seen = 0;
+        var unavailable = 0;
+        foreach (var team in new[] { Fixture.TraMy, Fixture.TamKy, Fixture.NamTraMy, Fixture.ServiceArea, Fixture.Unavailable })
+        {
+            var body = await (await app.CreateClient().GetAsync($"/api/teams/{team}/nearby-needs?limit=100")).ReadJsonAsync();
+            Assert.Contains("0.35·D + 0.30·S + 0.20·C + 0.15·L", body["score_formula"]!.GetValue<string>());
+            var needs = body["needs"]!.AsArray().Select(n => n!).ToList();
+            foreach (var n in needs)
+            {
+                Assert.True(await app.ScalarAsync<bool>("""
+                    SELECT ST_DWithin(t.geom::geography, n.geom::geography, t.service_radius_m) OR coalesce(ST_Covers(t.service_area, n.geom), false)
+                    FROM teams t, needs n WHERE t.id = @t AND n.id = @n
+                    """, ("t", team), ("n", n["need_id"]!.GetValue<long>())), $"need {n["need_id"]} is out of team {team}'s reach");
+                Assert.Equal(MatchScore.RecomputeNearby(n), n["score"]!.GetValue<double>(), 2);
+                if (!n["available"]!.GetValue<bool>()) unavailable++;
+            }
+            var scores = needs.Select(n => n["score"]!.GetValue<double>()).ToList();
+            Assert.Equal(scores.OrderByDescending(s => s), scores);
+            seen += needs.Count;
+        }
+        Assert.True(seen >= 5, $"only {seen} nearby needs were scored");
+        Assert.True(unavailable > 0, "no need outside a team's availability: C = 0 was not exercised");
+    }
+
     [Theory]
     [InlineData("lat=15&skills=teaching", "lon and lat")]
     [InlineData("lon=108&lat=15&skills=flying", "Unknown skill 'flying'")]
