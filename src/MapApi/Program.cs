@@ -17,6 +17,7 @@ var options = ResourceMapOptions.FromConfiguration(builder.Configuration, builde
 builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
+builder.Services.AddRegistryDb(options);
 builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
@@ -46,6 +47,7 @@ app.MapAuthApi();
 app.MapNeedsApi();
 app.MapMatchingApi();
 app.MapTeamsApi();
+app.MapRegistryApi();
 await app.RunAsync();
 return 0;
 

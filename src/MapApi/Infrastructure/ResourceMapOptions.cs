@@ -18,6 +18,18 @@ public sealed class ResourceMapOptions
     /// <summary>Folder of the web map (env RESOURCEMAP_WEB_ROOT); holds wwwroot/ and node_modules/.</summary>
     public string? WebRoot { get; set; }
 
+    /// <summary>Largest file POST /api/imports accepts, in bytes (env RESOURCEMAP_IMPORT_MAX_BYTES, default 20 MB).</summary>
+    public long ImportMaxBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Most rows one import may hold (env RESOURCEMAP_IMPORT_MAX_ROWS, default 20000).</summary>
+    public int ImportMaxRows { get; set; } = 20_000;
+
+    /// <summary>A new team within this distance of an existing one with a similar name gets a warning (env RESOURCEMAP_SIMILAR_TEAM_RADIUS_M, default 5000).</summary>
+    public int SimilarTeamRadiusM { get; set; } = 5_000;
+
+    /// <summary>Trigram similarity (0–1) of folded names above which two teams look alike (env RESOURCEMAP_SIMILAR_TEAM_THRESHOLD, default 0.6).</summary>
+    public double SimilarTeamThreshold { get; set; } = 0.6;
+
     public static ResourceMapOptions FromConfiguration(IConfiguration config, string contentRoot)
     {
         var options = new ResourceMapOptions();
@@ -26,8 +38,22 @@ public sealed class ResourceMapOptions
         options.SeedOnStartup = ReadBool(config["RESOURCEMAP_SEED"], options.SeedOnStartup);
         options.DataDirectory = config["RESOURCEMAP_DATA_DIR"] ?? FindUpwards(contentRoot, "data/manifest.json", "data");
         options.WebRoot = config["RESOURCEMAP_WEB_ROOT"] ?? FindUpwards(contentRoot, "src/MapWeb/wwwroot", "src/MapWeb");
+        options.ImportMaxBytes = ReadNumber(config, "RESOURCEMAP_IMPORT_MAX_BYTES", options.ImportMaxBytes, 1024, 512L * 1024 * 1024);
+        options.ImportMaxRows = (int)ReadNumber(config, "RESOURCEMAP_IMPORT_MAX_ROWS", options.ImportMaxRows, 1, 1_000_000);
+        options.SimilarTeamRadiusM = (int)ReadNumber(config, "RESOURCEMAP_SIMILAR_TEAM_RADIUS_M", options.SimilarTeamRadiusM, 0, 100_000);
+        options.SimilarTeamThreshold = ReadNumber(config, "RESOURCEMAP_SIMILAR_TEAM_THRESHOLD", options.SimilarTeamThreshold, 0.05, 1.0);
         return options;
     }
+
+    static long ReadNumber(IConfiguration config, string name, long fallback, long min, long max) =>
+        config[name] is not { Length: > 0 } text ? fallback
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v
+        : throw new InvalidOperationException($"{name} must be a whole number from {min} to {max}.");
+
+    static double ReadNumber(IConfiguration config, string name, double fallback, double min, double max) =>
+        config[name] is not { Length: > 0 } text ? fallback
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= min && v <= max ? v
+        : throw new InvalidOperationException($"{name} must be a number from {min} to {max}.");
 
     static bool ReadBool(string? value, bool fallback) =>
         value is null ? fallback : value.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
