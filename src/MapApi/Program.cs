@@ -18,6 +18,7 @@ builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
 builder.Services.AddRegistryDb(options);
+builder.Services.AddScoped<Importer>();
 builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
@@ -48,6 +49,7 @@ app.MapNeedsApi();
 app.MapMatchingApi();
 app.MapTeamsApi();
 app.MapRegistryApi();
+app.MapImportsApi();
 await app.RunAsync();
 return 0;
 
