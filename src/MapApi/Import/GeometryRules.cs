@@ -23,12 +23,12 @@ public static class GeometryRules
 
     public static Problem? CheckPoint(double lon, double lat)
     {
+        if (double.IsFinite(lon) && double.IsFinite(lat) && !InVietnam(lon, lat) && InVietnam(lat, lon))
+            return new("longitude and latitude look swapped (longitude comes first, about 102–110)", "kinh độ và vĩ độ có vẻ bị đảo (kinh độ khoảng 102–110)");
         if (!double.IsFinite(lon) || !double.IsFinite(lat) || lon is < -180 or > 180 || lat is < -90 or > 90)
             return new("longitude must be −180…180 and latitude −90…90", "kinh độ phải trong −180…180 và vĩ độ trong −90…90");
         if (!InVietnam(lon, lat))
-            return InVietnam(lat, lon)
-                ? new("longitude and latitude look swapped (longitude comes first, about 102–110)", "kinh độ và vĩ độ có vẻ bị đảo (kinh độ khoảng 102–110)")
-                : new($"the point {lon:0.####}, {lat:0.####} lies outside Vietnam", $"điểm {lon:0.####}, {lat:0.####} nằm ngoài Việt Nam");
+            return new($"the point {lon:0.####}, {lat:0.####} lies outside Vietnam", $"điểm {lon:0.####}, {lat:0.####} nằm ngoài Việt Nam");
         return null;
     }
 

@@ -99,7 +99,7 @@ public static class ImportLayers
             new("marker_number", "Số hiệu mốc", "Marker number", FieldKind.Text, "652/1", Required: true, MaxLength: 40, Aliases: ["so moc", "name", "ten"]),
             new("marker_type", "Loại mốc", "Marker type", FieldKind.Enum, "mốc chính", Default: "main", Vocabulary: Vocab(
                 ("main", ["mốc chính"]), ("secondary", ["mốc phụ"]), ("stake", ["cọc dấu"]))),
-            new("neighbour_country", "Nước tiếp giáp", "Neighbour country", FieldKind.Country, "Lào", Required: true),
+            new("neighbour_country", "Nước tiếp giáp", "Neighbour country", FieldKind.Country, "Lào", Required: true, Aliases: ["nuoc", "quoc gia", "country"]),
         ], null, false),
         new("needs", "needs", "Nhu cầu", "Needs",
         [

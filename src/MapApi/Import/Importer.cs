@@ -85,6 +85,7 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
                 else seen[r.ExternalId!] = r.Raw.Row;
             }
             if (who.AdminScope is { } scope) await CheckScopeAsync(conn, results, scope, errors, ct);
+            if (layer.Id == "border-markers") await CheckMarkerNumbersAsync(conn, results, columns, errors, ct);
 
             if (errors.Count == 0)
             {
@@ -102,7 +103,7 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
                 catch (PostgresException e)
                 {
                     await tx.RollbackAsync(ct);
-                    throw new ImportFileException($"The database refused the rows: {e.MessageText}{(e.Detail is null ? "" : $" ({e.Detail})")}",
+                    throw new ImportFileException($"The database refused the rows: {e.MessageText}",
                         $"Cơ sở dữ liệu từ chối các dòng: {e.MessageText}");
                 }
                 counts = (changed.Count(c => c.Inserted), changed.Count(c => !c.Inserted), results.Count - changed.Count);
@@ -131,21 +132,36 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
 
     // ---- headers and rows ----
 
-    static Dictionary<string, string> MapHeaders(ImportLayer layer, RawTable table, List<string> ignored)
+    /// <summary>Field column → the header that names it in the file (All: every such header, for KML/GeoJSON whose records may differ).</summary>
+    sealed class Columns : Dictionary<string, string>
+    {
+        public readonly Dictionary<string, List<string>> All = new();
+    }
+
+    static Columns MapHeaders(ImportLayer layer, RawTable table, List<string> ignored)
     {
         var byKey = new Dictionary<string, ImportField>();
         foreach (var f in ImportLayers.FieldsOf(layer))
             foreach (var name in new[] { f.HeaderVi, f.HeaderEn, f.Column }.Concat(f.Aliases ?? []))
                 byKey.TryAdd(ImportLayers.Fold(name), f);
-        var columns = new Dictionary<string, string>(); // field column -> header in the file
+        var columns = new Columns();
+        var tabular = table.Format is "xlsx" or "csv";
         foreach (var header in table.Headers)
         {
             if (byKey.TryGetValue(ImportLayers.Fold(header), out var field))
             {
                 if (columns.TryGetValue(field.Column, out var other))
-                    throw new ImportFileException($"Columns '{other}' and '{header}' both mean {field.HeaderEn}; keep one.",
-                        $"Cột '{other}' và '{header}' cùng là '{field.HeaderVi}'; hãy giữ một cột.");
+                {
+                    // A spreadsheet has one header row: two columns for one field is ambiguous. Placemarks and features
+                    // each carry their own names, so there the first one a record fills is used.
+                    if (tabular)
+                        throw new ImportFileException($"Columns '{other}' and '{header}' both mean {field.HeaderEn}; keep one.",
+                            $"Cột '{other}' và '{header}' cùng là '{field.HeaderVi}'; hãy giữ một cột.");
+                    columns.All[field.Column].Add(header);
+                    continue;
+                }
                 columns[field.Column] = header;
+                columns.All[field.Column] = [header];
             }
             else if (header.Length > 0) ignored.Add(header);
         }
@@ -159,12 +175,16 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
             errors.Add(new ImportError(r.Raw.Row, column, value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture), en, vi));
     }
 
-    static object? Cell(RawRow raw, Dictionary<string, string> columns, string column) =>
-        columns.TryGetValue(column, out var header) && raw.Cells.TryGetValue(header, out var v)
-            ? v switch { string s when string.IsNullOrWhiteSpace(s) => null, string s => s.Trim(), _ => v }
-            : null;
+    static object? Cell(RawRow raw, Columns columns, string column)
+    {
+        if (!columns.All.TryGetValue(column, out var headers)) return null;
+        foreach (var header in headers)
+            if (raw.Cells.TryGetValue(header, out var v) && v switch { null => null, string s when string.IsNullOrWhiteSpace(s) => null, string s => s.Trim(), _ => v } is { } value)
+                return value;
+        return null;
+    }
 
-    RowResult ParseRow(ImportLayer layer, RawRow raw, Dictionary<string, string> columns, IReadOnlyDictionary<string, string> skills, List<ImportError> errors)
+    RowResult ParseRow(ImportLayer layer, RawRow raw, Columns columns, IReadOnlyDictionary<string, string> skills, List<ImportError> errors)
     {
         var r = new RowResult { Raw = raw };
         if (raw.Cells.ContainsKey("\u0001extra"))
@@ -295,7 +315,7 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
         }
     }
 
-    void ParseLocation(ImportLayer layer, RowResult r, Dictionary<string, string> columns, List<ImportError> errors)
+    void ParseLocation(ImportLayer layer, RowResult r, Columns columns, List<ImportError> errors)
     {
         var raw = r.Raw;
         string H(string column) => columns.TryGetValue(column, out var h) ? h : ImportLayers.Common.First(f => f.Column == column).HeaderVi;
@@ -507,20 +527,50 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
             Fail(located[i - 1], errors, "", null, $"the location lies outside your admin unit {scope}", $"vị trí nằm ngoài đơn vị hành chính {scope} của bạn");
     }
 
+    /// <summary>A marker number is unique per neighbour country: one held by a record with another external id is a row error.</summary>
+    static async Task CheckMarkerNumbersAsync(NpgsqlConnection conn, List<RowResult> rows, Columns columns, List<ImportError> errors, CancellationToken ct)
+    {
+        var candidates = rows.Where(r => !r.Bad && r.Values["marker_number"] is not null && r.Values["neighbour_country"] is not null).ToList();
+        var taken = new Dictionary<(string, string), string?>();
+        await using (var r = await conn.Command("""
+            SELECT neighbour_country, marker_number, external_id FROM border_markers
+            WHERE (neighbour_country, marker_number) IN (SELECT * FROM unnest(@countries::text[], @numbers::text[]))
+            """, ("countries", candidates.Select(c => c.Values["neighbour_country"]!.GetValue<string>()).ToArray()),
+                 ("numbers", candidates.Select(c => c.Values["marker_number"]!.GetValue<string>()).ToArray())).ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) taken[(r.GetString(0), r.GetString(1))] = r.IsDBNull(2) ? null : r.GetString(2);
+        var inFile = new Dictionary<(string, string), int>();
+        foreach (var row in candidates)
+        {
+            var key = (row.Values["neighbour_country"]!.GetValue<string>(), row.Values["marker_number"]!.GetValue<string>());
+            if (taken.TryGetValue(key, out var owner) && owner != row.ExternalId)
+                Fail(row, errors, columns["marker_number"], key.Item2, $"marker {key.Item2} ({key.Item1}) already exists{(owner is null ? "" : $" as {owner}")}",
+                    $"mốc {key.Item2} ({key.Item1}) đã có{(owner is null ? "" : $" với mã {owner}")}");
+            else if (!inFile.TryAdd(key, row.Raw.Row))
+                Fail(row, errors, columns["marker_number"], key.Item2, $"marker {key.Item2} repeats row {inFile[key]}", $"mốc {key.Item2} trùng với dòng {inFile[key]}");
+        }
+    }
+
     // ---- writing ----
 
-    static List<string> UpsertColumns(ImportLayer layer, Dictionary<string, string> columns, string format)
+    /// <summary>
+    /// Insert: the file's columns plus the defaults of fields it lacks (a new record needs them);
+    /// update: only what the file holds, so a column left out of a re-import keeps its stored value.
+    /// </summary>
+    static (List<string> Insert, List<string> Update) UpsertColumns(ImportLayer layer, Columns columns, string format)
     {
         var list = new List<string> { ImportLayers.ExternalId };
         list.AddRange(layer.Fields.Where(f => columns.ContainsKey(f.Column)).Select(f => f.Column));
         list.AddRange(["location_approximate", "geom", "source_id", "is_sample"]);
         if (layer.AreaColumn is not null && format is "geojson" or "kml" or "kmz" or "shapefile") list.Add(layer.AreaColumn);
-        return list;
+        var insert = list.Concat(layer.Fields.Where(f => !columns.ContainsKey(f.Column) && f.Default is not null).Select(f => f.Column)).ToList();
+        if (layer.Id == "needs") insert.Add("created_by");
+        return (insert, list);
     }
 
     JsonObject RowJson(ImportLayer layer, RowResult r, Importing who)
     {
         var o = new JsonObject { [ImportLayers.ExternalId] = r.ExternalId };
+        foreach (var f in layer.Fields.Where(f => f.Default is not null)) o[f.Column] = JsonSerializer.SerializeToNode(f.Default);
         foreach (var (k, v) in r.Values) o[k] = v?.DeepClone();
         o["location_approximate"] = r.Approximate;
         o["geom"] = GeometryRules.ToEwkbHex(GeometryRules.MakePoint(r.Lon!.Value, r.Lat!.Value));
@@ -532,10 +582,10 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
     }
 
     /// <summary>Upsert by external id; a row equal to the stored record is not touched (so re-importing changes nothing).</summary>
-    static string UpsertSql(ImportLayer layer, List<string> columns)
+    static string UpsertSql(ImportLayer layer, (List<string> Insert, List<string> Update) columnSets)
     {
         // Column names come from ImportLayers (fixed), never from the file.
-        var insertColumns = layer.Id == "needs" ? [.. columns, "created_by"] : columns;
+        var (insertColumns, columns) = columnSets;
         var list = string.Join(", ", insertColumns);
         var updatable = columns.Where(c => c != ImportLayers.ExternalId).ToList();
         var set = string.Join(", ", updatable.Select(c => $"{c} = EXCLUDED.{c}")) + ", admin_code = EXCLUDED.admin_code"
