@@ -50,7 +50,7 @@ public sealed class RegistryPageTests(BrowserFixture web) : IClassFixture<Browse
             await page.Mouse.ClickAsync(box.X + box.Width / 2 + dx, box.Y + box.Height / 2 + dy);
         await page.Locator("#area-finish").ClickAsync();
         await page.Locator("#team-save").ClickAsync();
-        await Assertions.Expect(page.Locator("#reg-status")).ToContainTextAsync("Đã lưu");
+        await Assertions.Expect(page.Locator("#reg-status")).ToContainTextAsync("Đã lưu", new() { Timeout = 30_000 }); // the first EF Core use builds its model: slow on a busy machine
         await ShotAsync(page, "registry-01-created");
 
         await using (var conn = await web.App.Sql.OpenConnectionAsync())
@@ -90,7 +90,7 @@ public sealed class RegistryPageTests(BrowserFixture web) : IClassFixture<Browse
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/registry.html");
         await SignInAsync(page, "reg-lead");
-        await Assertions.Expect(page.Locator("#f-name")).ToHaveValueAsync(ownName);
+        await Assertions.Expect(page.Locator("#f-name")).ToHaveValueAsync(ownName, new() { Timeout = 20_000 });
         Assert.Equal(1, await page.Locator("#team-list li").CountAsync());
         Assert.Equal(own.ToString(), await page.Locator("#team-list li").GetAttributeAsync("data-team-id"));
         Assert.False(await page.Locator("#new-team").IsVisibleAsync());
@@ -98,7 +98,7 @@ public sealed class RegistryPageTests(BrowserFixture web) : IClassFixture<Browse
         await page.Locator("#f-capacity").FillAsync("7");
         await page.Locator("#f-private_phone").FillAsync("0977000111");
         await page.Locator("#team-save").ClickAsync();
-        await Assertions.Expect(page.Locator("#reg-status")).ToContainTextAsync("Đã lưu");
+        await Assertions.Expect(page.Locator("#reg-status")).ToContainTextAsync("Đã lưu", new() { Timeout = 30_000 }); // the first EF Core use builds its model: slow on a busy machine
         Assert.Equal(7, (int)(await ScalarAsync("SELECT capacity FROM teams WHERE id = @id", own))!);
         await ShotAsync(page, "registry-03-lead-own-team");
 
