@@ -113,6 +113,7 @@ function openForm(feature) {
   area = null; draft = []; drawing = false;
   drawLocation();
   drawArea();
+  if (p.has_service_area) $('#area-status').textContent = t('reg.area.set');
   const deactivate = $('#team-deactivate');
   deactivate.hidden = !feature;
   deactivate.textContent = p.status === 'inactive' ? t('reg.reactivate') : t('reg.deactivate');
