@@ -56,14 +56,14 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
         var conn = (NpgsqlConnection)ef.Database.GetDbConnection();
         try
         {
-            if (content.LongLength > options.ImportMaxBytes)
-                throw new ImportFileException($"The file is larger than {options.ImportMaxBytes / 1024 / 1024} MB.", $"Tệp lớn hơn {options.ImportMaxBytes / 1024 / 1024} MB.");
-            var table = ImportReader.Read(fileName, content, options.ImportMaxBytes);
+            if (content.LongLength > options.Limits.MaxImportUploadBytes)
+                throw new ImportFileException($"The file is larger than {options.Limits.MaxImportUploadBytes / 1024 / 1024} MB.", $"Tệp lớn hơn {options.Limits.MaxImportUploadBytes / 1024 / 1024} MB.");
+            var table = ImportReader.Read(fileName, content, options.Limits.MaxImportUploadBytes);
             format = table.Format;
             total = table.Rows.Count;
             if (total == 0) throw new ImportFileException("The file holds no rows.", "Tệp không có dòng dữ liệu nào.");
-            if (total > options.ImportMaxRows)
-                throw new ImportFileException($"The file holds {total} rows; at most {options.ImportMaxRows} per import.", $"Tệp có {total} dòng; tối đa {options.ImportMaxRows} dòng mỗi lần nhập.");
+            if (total > options.Limits.MaxImportRows)
+                throw new ImportFileException($"The file holds {total} rows; at most {options.Limits.MaxImportRows} per import.", $"Tệp có {total} dòng; tối đa {options.Limits.MaxImportRows} dòng mỗi lần nhập.");
 
             var columns = MapHeaders(layer, table, ignored);
             var missing = layer.Fields.Where(f => f.Required && !columns.ContainsKey(f.Column))

@@ -71,18 +71,18 @@ public static class ImportsApi
         }
         // The app-wide body limit is small; an import may be larger, up to ResourceMapOptions.ImportMaxBytes.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = options.ImportMaxBytes + 64 * 1024;
-        if (request.ContentLength > options.ImportMaxBytes + 64 * 1024)
-            return Problems.BadRequest($"The file may be at most {options.ImportMaxBytes / 1024 / 1024} MB.");
+            limit.MaxRequestBodySize = options.Limits.MaxImportUploadBytes + 64 * 1024;
+        if (request.ContentLength > options.Limits.MaxImportUploadBytes + 64 * 1024)
+            return Problems.BadRequest($"The file may be at most {options.Limits.MaxImportUploadBytes / 1024 / 1024} MB.");
         if (!request.HasFormContentType) return Problems.BadRequest("Send the file as multipart/form-data in a part named 'file'.");
         IFormCollection form;
-        try { form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = options.ImportMaxBytes }, ct); }
+        try { form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = options.Limits.MaxImportUploadBytes }, ct); }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
-            return Problems.BadRequest($"The upload could not be read (the file may be at most {options.ImportMaxBytes / 1024 / 1024} MB).");
+            return Problems.BadRequest($"The upload could not be read (the file may be at most {options.Limits.MaxImportUploadBytes / 1024 / 1024} MB).");
         }
         if (form.Files.GetFile("file") is not { } file) return Problems.BadRequest("Send the file as multipart/form-data in a part named 'file'.");
-        if (file.Length > options.ImportMaxBytes) return Problems.BadRequest($"The file may be at most {options.ImportMaxBytes / 1024 / 1024} MB.");
+        if (file.Length > options.Limits.MaxImportUploadBytes) return Problems.BadRequest($"The file may be at most {options.Limits.MaxImportUploadBytes / 1024 / 1024} MB.");
         if (ImportReader.FormatOf(file.FileName) is null)
             return Problems.BadRequest("The file must be .xlsx, .csv, .geojson, .kml, .kmz or a .zip holding a Shapefile.");
         using var buffer = new MemoryStream();

@@ -167,7 +167,7 @@ public static class RegistryApi
     {
         var list = new List<SimilarTeam>();
         await using var r = await conn.Command(RegistryQueries.Similar, ("name", name), ("lon", lon), ("lat", lat), ("exclude", exclude),
-            ("radius_m", (double)options.SimilarTeamRadiusM), ("threshold", (float)options.SimilarTeamThreshold)).ExecuteReaderAsync(ct);
+            ("radius_m", (double)options.Limits.SimilarTeamRadiusMetres), ("threshold", (float)options.Limits.SimilarTeamThreshold)).ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             var (id, other, km) = (r.GetInt64(0), r.GetString(1), r.GetDouble(3) / 1000);
@@ -185,7 +185,7 @@ public static class RegistryApi
         if (GeometryRules.CheckPoint(lon.Value, lat.Value) is { } problem) return Problems.BadRequest($"lon/lat: {problem.En}.");
         await using var conn = await db.OpenConnectionAsync(ct);
         return ApiJson.Ok(new SimilarResponse(await SimilarAsync(conn, trimmed, lon.Value, lat.Value, 0, options, ct),
-            options.SimilarTeamRadiusM, options.SimilarTeamThreshold));
+            options.Limits.SimilarTeamRadiusMetres, options.Limits.SimilarTeamThreshold));
     }
 
     static async Task<IResult> SetStatus(long id, string status, ClaimsPrincipal principal, NpgsqlDataSource db, RegistryDb ef, CancellationToken ct)
