@@ -335,6 +335,12 @@ public sealed class ImportTests(FixtureApiFactory app) : IClassFixture<FixtureAp
         await (await PostAsync(coordinator, "teams", true, file, "t.exe")).AssertProblemAsync(400);
         await (await coordinator.PostAsync("/api/imports?layer=teams&dry_run=maybe", new MultipartFormDataContent())).AssertProblemAsync(400);
         await (await coordinator.GetAsync("/api/imports/999999")).AssertProblemAsync(404);
+        // Uploads may exceed the app-wide 1 MB body limit, up to RESOURCEMAP_MAX_IMPORT_UPLOAD_BYTES.
+        var big = Encoding.UTF8.GetBytes(Csv("Mã định danh;Tên di tích;Loại di tích;Câu chuyện;Kinh độ;Vĩ độ",
+            Enumerable.Range(1, 400).Select(i => $"BIG-{i};Di tích {i};lịch sử;{new string('x', 3900)};108.2;15.8").ToArray()));
+        Assert.True(big.Length > 1_500_000);
+        var bigReport = await ImportAsync(coordinator, "red-addresses", true, big, "lon.csv");
+        Assert.Equal(400, bigReport["total_rows"]!.GetValue<int>());
         await (await (await app.LoginAsync("lead1")).GetAsync("/api/imports/1")).AssertProblemAsync(403);
     }
 }
