@@ -20,6 +20,8 @@ ApiLimits.Activate(options.Limits);
 builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
+builder.Services.AddRegistryDb(options);
+builder.Services.AddScoped<Importer>();
 builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
@@ -65,6 +67,8 @@ app.MapMatchingApi();
 app.MapTeamsApi();
 app.MapOgcApi();
 app.MapExportApi();
+app.MapRegistryApi();
+app.MapImportsApi();
 await app.RunAsync();
 return 0;
 

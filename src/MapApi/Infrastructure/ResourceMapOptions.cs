@@ -196,6 +196,14 @@ public sealed record ApiLimits
     public int OgcMaxLimit { get; init; } = 1000;
     /// <summary>Most rows one layer export may hold; a larger selection is refused with 400.</summary>
     public int ExportMaxRows { get; init; } = 100_000;
+    /// <summary>Largest file POST /api/imports accepts (this upload only may exceed MaxRequestBodyBytes).</summary>
+    public long MaxImportUploadBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>Most rows one import (API, page or command line) may hold.</summary>
+    public int MaxImportRows { get; init; } = 20_000;
+    /// <summary>A new team within this distance of an existing team with a similar name gets a warning.</summary>
+    public int SimilarTeamRadiusMetres { get; init; } = 5_000;
+    /// <summary>Trigram similarity (0–1] of folded names from which two teams look alike.</summary>
+    public double SimilarTeamThreshold { get; init; } = 0.6;
 
     /// <summary>
     /// The limits in force. The query parsers are static and run on every request, so they read this
@@ -230,6 +238,8 @@ public sealed record ApiLimits
             throw new InvalidOperationException("RESOURCEMAP_ACCOUNT_CACHE_MILLISECONDS may be at most 10000: a changed account must lose its rights within seconds.");
         if (result.AccessTokenMinutes > 24 * 60 || result.RefreshTokenHours > 30 * 24)
             throw new InvalidOperationException("RESOURCEMAP_ACCESS_TOKEN_MINUTES may be at most 1440 and RESOURCEMAP_REFRESH_TOKEN_HOURS at most 720.");
+        if (result.SimilarTeamThreshold > 1)
+            throw new InvalidOperationException("RESOURCEMAP_SIMILAR_TEAM_THRESHOLD must be a similarity from 0 to 1.");
         if (result.MaxBboxSpanDegrees > 360)
             throw new InvalidOperationException("RESOURCEMAP_MAX_BBOX_SPAN_DEGREES may be at most 360.");
         return result;

@@ -39,6 +39,13 @@ public static class CommandLine
                         options.DataDirectory ?? throw new DataLoadException("No data directory: set RESOURCEMAP_DATA_DIR."));
                     Console.WriteLine(loaded ? "Seed data loaded." : "Database already holds data; nothing loaded.");
                     return 0;
+                // The layer importer (issue 9): spreadsheets, CSV, KML/KMZ, Shapefiles and GeoJSON with template headers,
+                // checked row by row. `import <table> <file.geojson|json>` without a flag stays the seed loader.
+                case "import" when args.Length >= 3 && Import.ImportLayers.Find(args[1]) is not null
+                                   && (args.Contains("--dry-run") || args.Contains("--commit")
+                                       || !(DataLoader.LoadableTables.Contains(args[1]) && Path.GetExtension(args[2]).ToLowerInvariant() is ".geojson" or ".json")):
+                    await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+                    return await ImportCommandAsync(app, args[1], args[2], !args.Contains("--commit"));
                 case "import" when args.Length == 3:
                     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
                     var db = app.Services.GetRequiredService<NpgsqlDataSource>();
@@ -54,7 +61,8 @@ public static class CommandLine
                     await app.Services.GetRequiredService<Migrator>().MigrateAsync();
                     return await Auth.UserCommands.RunAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), args);
                 default:
-                    Console.Error.WriteLine("Usage: MapApi [migrate | seed | import <table> <file.geojson|file.json> | " + Auth.UserCommands.Usage + "]");
+                    Console.Error.WriteLine("Usage: MapApi [migrate | seed | import <table> <file.geojson|file.json> | " +
+                        "import <layer> <file.xlsx|csv|geojson|kml|kmz|zip> [--dry-run|--commit] | " + Auth.UserCommands.Usage + "]");
                     return 2;
             }
         }
@@ -63,5 +71,19 @@ public static class CommandLine
             Console.Error.WriteLine(e.Message);
             return 1;
         }
+    }
+
+    /// <summary>Dry run by default; --commit writes. Prints the report (every bad row) and exits 1 when rows are bad.</summary>
+    static async Task<int> ImportCommandAsync(WebApplication app, string layer, string path, bool dryRun)
+    {
+        if (!File.Exists(path)) { Console.Error.WriteLine($"File not found: {path}"); return 1; }
+        using var scope = app.Services.CreateScope();
+        var importer = scope.ServiceProvider.GetRequiredService<Import.Importer>();
+        var who = new Import.Importing("cli:" + Environment.UserName, null);
+        var report = await importer.RunAsync(layer, Path.GetFileName(path), await File.ReadAllBytesAsync(path), dryRun, who, CancellationToken.None);
+        foreach (var e in report.Errors)
+            Console.Error.WriteLine($"row {e.Row}{(e.Column.Length > 0 ? $", {e.Column}" : "")}: {e.Reason} / {e.ReasonVi}");
+        Console.WriteLine($"Import {report.ImportId} ({report.Status}): {report.Message}");
+        return report.Status == "invalid" ? 1 : 0;
     }
 }

@@ -16,7 +16,8 @@ public static class TeamQueries
                 'committed', coalesce((SELECT jsonb_agg(jsonb_build_object('need_id', a.need_id, 'assignment_id', a.id, 'volunteers', a.volunteers,
                                           'status', a.status, 'from', lower(a.period), 'to', upper(a.period) - 1) ORDER BY lower(a.period), a.id)
                                        FROM assignments a WHERE a.team_id = t.id AND a.status IN ('proposed', 'accepted')), '[]'::jsonb),
-                'source_id', t.source_id, 'is_sample', t.is_sample)
+                'source_id', t.source_id, 'is_sample', t.is_sample,
+                'external_id', t.external_id, 'location_approximate', t.location_approximate)
             || CASE WHEN @private THEN jsonb_build_object('private_contact_name', t.private_contact_name,
                         'private_phone', t.private_phone, 'private_email', t.private_email) ELSE '{}'::jsonb END
         )::text
@@ -47,8 +48,16 @@ public static class TeamQueries
     [
         "capacity", "members", "status", "skills", "service_radius_m", "description",
         "public_phone", "public_email", "public_url", "private_contact_name", "private_phone", "private_email",
+        // registry (issue 9)
+        "name", "team_type", "parent_unit", "languages", "founded_on", "location", "service_area", "external_id",
     ];
 
+    /// <summary>location and service_area arrive as EWKB; a moved team takes the admin unit it now lies in.</summary>
     public static string Update(IEnumerable<string> columns) =>
-        $"UPDATE teams SET {string.Join(", ", columns.Select(c => $"{c} = @{c}"))}, updated_at = now() WHERE id = @id";
+        $"UPDATE teams SET {string.Join(", ", columns.Select(c => c switch
+        {
+            "location" => "geom = ST_GeomFromEWKB(@location), admin_code = coalesce(rm_lowest_admin_code(ST_GeomFromEWKB(@location), rm_today()), admin_code), location_approximate = false",
+            "service_area" => "service_area = ST_GeomFromEWKB(@service_area)",
+            _ => $"{c} = @{c}",
+        }))}, updated_at = now() WHERE id = @id";
 }

@@ -72,14 +72,14 @@ public static class TeamsApi
         return feature is null ? Problems.NotFound($"There is no team {id}.") : Results.Text(feature, GeoJsonResult.ContentType);
     }
 
-    static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct)
+    internal static async Task<string?> FeatureAsync(NpgsqlConnection conn, long id, CurrentUser? viewer, CancellationToken ct)
     {
         var mayReadPrivate = viewer is not null && (viewer.LeadsTeam(id) || viewer.IsCoordinator && await viewer.AllowsTeamAsync(conn, id, ct));
         return await conn.Command(TeamQueries.FeatureById, ("id", id), ("private", mayReadPrivate)).ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>Only the team's lead, or a coordinator whose scope holds the team, may change it.</summary>
-    static async Task<IResult?> RefuseEditAsync(CurrentUser me, long id, NpgsqlDataSource db, string action, CancellationToken ct)
+    internal static async Task<IResult?> RefuseEditAsync(CurrentUser me, long id, NpgsqlDataSource db, string action, CancellationToken ct)
     {
         if (!me.MayEditTeam(id)) return Problems.Forbidden($"Only team {id}'s lead or a coordinator may {action}.");
         if (me.LeadsTeam(id) || me.AdminScope is null) return null;
@@ -111,11 +111,18 @@ public static class TeamsApi
         }
         if (errors.Count > 0) return Problems.Invalid(errors);
 
+        if (values.TryGetValue("location", out var moved) && me.AdminScope is not null && !me.LeadsTeam(id))
+        {
+            var point = (NetTopologySuite.Geometries.Point)Import.GeometryRules.FromEwkb((byte[])moved.Value!);
+            if (!await me.AllowsPointAsync(conn, point.X, point.Y, ct)) return Problems.Forbidden(me.OutOfScope("the new location"));
+        }
+
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             // Same lock proposals take on the team, so a capacity change and a proposal never interleave.
             if (await conn.Command(TeamQueries.LockTeam, ("id", id)).ExecuteScalarAsync(ct) is null)
                 return Problems.NotFound($"There is no team {id}.");
+            var before = (string)(await conn.Command(RegistryQueries.Snapshot, ("id", id)).ExecuteScalarAsync(ct))!;
             await using var update = conn.Command(TeamQueries.Update(values.Keys), ("id", id));
             update.Parameters.AddRange(values.Values.ToArray());
             try { await update.ExecuteNonQueryAsync(ct); }
@@ -123,17 +130,80 @@ public static class TeamsApi
             {
                 return Problems.BadRequest($"A value is out of range ({e.ConstraintName}).");
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return Problems.Conflict("Another team already has this external_id.");
+            }
+            var after = (string)(await conn.Command(RegistryQueries.Snapshot, ("id", id)).ExecuteScalarAsync(ct))!;
+            var changes = RegistryApi.Diff(before, after);
+            if (changes.Count > 0)
+            {
+                var action = values.ContainsKey("status") && changes.ContainsKey("status")
+                    ? (changes["status"]!["to"]!.GetValue<string>() == "inactive" ? "deactivated" : "reactivated") : "updated";
+                await conn.Command(RegistryQueries.InsertHistory, ("team_id", id), ("action", action), ("changed_by", me.Username),
+                    ("changes", changes.ToJsonString())).ExecuteNonQueryAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         return Results.Text((await FeatureAsync(conn, id, me, ct))!, GeoJsonResult.ContentType);
     }
 
-    static string? ParseField(string name, JsonNode? node, out NpgsqlParameter? parameter)
+    internal static string? ParseField(string name, JsonNode? node, out NpgsqlParameter? parameter)
     {
         parameter = null;
         var kind = node?.GetValueKind() ?? JsonValueKind.Null;
         switch (name)
         {
+            case "name" or "parent_unit":
+                if (kind != JsonValueKind.String || node!.GetValue<string>().Trim() is not { Length: >= 2 and <= 200 } required
+                    || required.Any(char.IsControl))
+                    return $"{name} must be text of 2 to 200 characters.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = required };
+                return null;
+            case "team_type":
+                if (kind != JsonValueKind.String || node!.GetValue<string>() is not ("club" or "team" or "group" or "specialist"))
+                    return "team_type must be club, team, group or specialist.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = node.GetValue<string>() };
+                return null;
+            case "languages":
+                if (kind != JsonValueKind.Array) return "languages must be an array of language codes (e.g. [\"vi\", \"en\"]).";
+                var languages = node!.AsArray().Select(s => s?.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null).ToArray();
+                if (languages.Length is 0 or > 20 || languages.Any(l => l is null || !System.Text.RegularExpressions.Regex.IsMatch(l, "^[a-z]{2,3}$")))
+                    return "languages must be 1 to 20 language codes of two or three lower-case letters (e.g. vi, en, km).";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = languages.Distinct().ToArray() };
+                return null;
+            case "founded_on":
+                if (kind == JsonValueKind.Null) { parameter = new NpgsqlParameter(name, NpgsqlDbType.Date) { Value = DBNull.Value }; return null; }
+                if (kind != JsonValueKind.String || !DateOnly.TryParseExact(node!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var founded)
+                    || founded.Year < 1900 || founded > VietnamTime.Today)
+                    return "founded_on must be a date (YYYY-MM-DD) between 1900 and today, or null.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Date) { Value = founded };
+                return null;
+            case "location":
+                if (kind != JsonValueKind.Object || node!["lon"]?.GetValueKind() != JsonValueKind.Number || node["lat"]?.GetValueKind() != JsonValueKind.Number
+                    || node.AsObject().Count != 2)
+                    return "location must be {\"lon\": …, \"lat\": …} in degrees (WGS84).";
+                var (lon, lat) = (node["lon"]!.GetValue<double>(), node["lat"]!.GetValue<double>());
+                if (Import.GeometryRules.CheckPoint(lon, lat) is { } pointProblem) return $"location: {pointProblem.En}.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Bytea) { Value = Import.GeometryRules.ToEwkb(Import.GeometryRules.MakePoint(lon, lat)) };
+                return null;
+            case "service_area":
+                if (kind == JsonValueKind.Null) { parameter = new NpgsqlParameter(name, NpgsqlDbType.Bytea) { Value = DBNull.Value }; return null; }
+                if (kind != JsonValueKind.Object) return "service_area must be a GeoJSON Polygon or MultiPolygon (longitude, latitude), or null.";
+                NetTopologySuite.Geometries.Geometry? drawn;
+                try { drawn = Import.GeometryRules.ParseGeoJson(node!.ToJsonString()); }
+                catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+                { return "service_area must be a GeoJSON Polygon or MultiPolygon (longitude, latitude), or null."; }
+                var (area, areaProblem) = Import.GeometryRules.Area(drawn);
+                if (areaProblem is not null) return $"service_area: {areaProblem.En}.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Bytea) { Value = Import.GeometryRules.ToEwkb(area!) };
+                return null;
+            case "external_id":
+                if (kind == JsonValueKind.Null) { parameter = new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = DBNull.Value }; return null; }
+                if (kind != JsonValueKind.String || node!.GetValue<string>().Trim() is not { Length: >= 1 and <= 100 } externalId || externalId.Any(char.IsControl))
+                    return "external_id must be text of 1 to 100 characters, or null.";
+                parameter = new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = externalId };
+                return null;
             case "capacity" or "members":
                 var max = name == "capacity" ? 10_000 : 100_000;
                 if (kind != JsonValueKind.Number || !node!.AsValue().TryGetValue<int>(out var n) || n < 0 || n > max)

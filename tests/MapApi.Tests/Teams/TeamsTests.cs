@@ -39,10 +39,10 @@ public sealed class TeamsTests(FixtureApiFactory app) : IClassFixture<FixtureApi
         await (await lead.PatchAsJsonAsync($"/api/teams/{Fixture.TraMy}", new { capacity = 1 })).AssertProblemAsync(403);
         Assert.Equal(12, await app.ScalarAsync<int>("SELECT capacity FROM teams WHERE id = @id", ("id", Fixture.TraMy)));
 
-        var bad = await (await lead.PatchAsJsonAsync($"/api/teams/{Fixture.NamTraMy}", new { capacity = -1, skills = new[] { "flying" }, name = "X" })).AssertProblemAsync(400);
+        var bad = await (await lead.PatchAsJsonAsync($"/api/teams/{Fixture.NamTraMy}", new { capacity = -1, skills = new[] { "flying" }, is_sample = true })).AssertProblemAsync(400);
         var detail = bad["detail"]!.GetValue<string>();
         Assert.Contains("capacity", detail);
-        Assert.Contains("'name' cannot be edited", detail);
+        Assert.Contains("'is_sample' cannot be edited", detail);
         Assert.Equal(9, await app.ScalarAsync<int>("SELECT capacity FROM teams WHERE id = @id", ("id", Fixture.NamTraMy)));
     }
 
