@@ -1,4 +1,6 @@
+using ResourceMap.Api.Activities;
 using ResourceMap.Api.AdminUnits;
+using ResourceMap.Api.Campaigns;
 using ResourceMap.Api.Auth;
 using ResourceMap.Api.Coordinates;
 using ResourceMap.Api.Health;
@@ -7,6 +9,7 @@ using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
 using ResourceMap.Api.Matching;
 using ResourceMap.Api.Needs;
+using ResourceMap.Api.Photos;
 using ResourceMap.Api.Planning;
 using ResourceMap.Api.Skills;
 using ResourceMap.Api.Teams;
@@ -17,6 +20,9 @@ var options = ResourceMapOptions.FromConfiguration(builder.Configuration, builde
 builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
+// Coordination portal (issue 8): EF Core over its own NetTopologySuite data source, photo files behind IPhotoStore.
+PortalDb.AddPortalDb(builder.Services, options);
+builder.Services.AddSingleton<IPhotoStore, FileSystemPhotoStore>();
 builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
@@ -46,6 +52,9 @@ app.MapAuthApi();
 app.MapNeedsApi();
 app.MapMatchingApi();
 app.MapTeamsApi();
+app.MapCampaignsApi();
+app.MapActivitiesApi();
+app.MapPhotosApi();
 await app.RunAsync();
 return 0;
 
