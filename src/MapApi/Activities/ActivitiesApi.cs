@@ -125,6 +125,7 @@ public static partial class ActivitiesApi
         var now = DateTime.UtcNow;
         activity.CreatedAt = activity.UpdatedAt = now;
         await using var tx = await portal.Database.BeginTransactionAsync(ct);
+        await (await OpenAsync(portal, ct)).Command(Needs.NeedQueries.EnsureAppSource).ExecuteNonQueryAsync(ct);
         portal.Activities.Add(activity);
         try
         {
