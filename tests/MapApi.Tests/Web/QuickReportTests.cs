@@ -98,7 +98,7 @@ public sealed class QuickReportTests(PortalBrowserFixture web) : IClassFixture<P
                 """, ("from", today.AddDays(-10)), ("to", today.AddDays(20))).ExecuteScalarAsync())!;
         }
         var photoPath = Path.Combine(Path.GetTempPath(), $"bao-cao-{Guid.NewGuid():N}.jpg");
-        await File.WriteAllBytesAsync(photoPath, TestImages.WithExif(TestImages.Jpeg(1200, 900), lat, lon, VietnamTime.Today.AddDays(-1).ToString("yyyy:MM:dd") + " 07:45:00"));
+        await File.WriteAllBytesAsync(photoPath, TestImages.WithExif(TestImages.Jpeg(1200, 900), lat, lon, VietnamTime.Today.AddDays(-1).ToString("yyyy':'MM':'dd", System.Globalization.CultureInfo.InvariantCulture) + " 07:45:00"));
 
         var (context, page, external) = await web.NewPageAsync(375, 740);
         await using var _ = context;
