@@ -11,16 +11,15 @@ cd "$REPO_ROOT"
 ensure_dotnet
 ensure_postgis_packages
 
-BENCH_PG=$(mktemp -d /tmp/resourcemap-bench.XXXXXX)
-chmod 755 "$BENCH_PG"
-cleanup() { stop_cluster "$BENCH_PG" || true; rm -rf "$BENCH_PG"; }
+BENCH_PG=$(make_cluster_dir bench)
+cleanup() { remove_cluster_dir "$BENCH_PG"; }
 trap cleanup EXIT
 
 port=$(free_port 55800)
 log "starting a throwaway PostGIS on 127.0.0.1:$port"
-start_cluster "$BENCH_PG" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+start_cluster "$BENCH_PG/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
   -c max_connections=100 -c shared_buffers=256MB -c maintenance_work_mem=256MB
-create_database "$BENCH_PG/run" "$port" bench
+create_database "$BENCH_PG/pg/run" "$port" bench
 
 log "building MapApi and MatchingBench (Release)"
 dotnet build "$REPO_ROOT/src/MapApi/MapApi.csproj" -c Release -nologo -v quiet -o "$BENCH_PG/api" >/dev/null

@@ -36,43 +36,65 @@ free_port() {
   echo "$port"
 }
 
-# Runs a command as the postgres user (PostgreSQL refuses to run as root).
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+# PostgreSQL refuses to run as root, and the postgres user cannot enter a mode-700 home: every cluster
+# runs as postgres (runuser as root, sudo otherwise) in a directory postgres owns, outside the checkout.
+# Without root or sudo, a cluster runs as the invoking user (throwaway clusters of test.sh and bench.sh only).
+if [ "$(id -u)" = 0 ]; then PG_RUN=(runuser -u postgres --); PG_OWNER=postgres
+elif command -v sudo >/dev/null; then PG_RUN=(sudo -u postgres --); PG_OWNER=postgres
+else PG_RUN=(); PG_OWNER="$(id -un)"; fi
 
-# Creates (if needed) and starts a cluster in $1 on port $2. If $dir/password exists when the
-# cluster is created, TCP logins need that password (scram); otherwise loopback TCP is trusted
-# (throwaway test clusters only). Extra args are server options.
+# Runs a command as the user owning the clusters (from /, which postgres can enter; every path is absolute).
+as_postgres() { (cd / && "${PG_RUN[@]}" "$@"); }
+# Runs a command with the rights needed to create or delete cluster directories.
+as_pg_admin() { if [ ${#PG_RUN[@]} -eq 0 ]; then "$@"; else as_root "$@"; fi; }
+
+# A throwaway folder under /tmp (which postgres can reach), mode 755, owned by the caller; start its cluster
+# in <folder>/pg. remove_cluster_dir stops that cluster and deletes the folder.
+make_cluster_dir() {
+  local dir
+  dir=$(mktemp -d "/tmp/resourcemap-$1.XXXXXX")
+  chmod 755 "$dir"
+  echo "$dir"
+}
+remove_cluster_dir() { stop_cluster "$1/pg" || true; as_pg_admin rm -rf "$1"; }
+
+# Creates (if needed) and starts a cluster in $1 (data/, run/ socket, server.log) on port $2. With a
+# password file in $PG_PASSWORD_FILE when the cluster is created, TCP logins need that password (scram);
+# otherwise loopback TCP is trusted (throwaway test clusters only). Extra args are server options.
+# $PG_PRELOAD_ENV (optional, e.g. "LD_PRELOAD=… FAKETIME=…") is put in the server's environment.
 start_cluster() {
   local dir=$1 port=$2; shift 2
-  mkdir -p "$dir/run"
-  if [ ! -f "$dir/data/PG_VERSION" ]; then
-    mkdir -p "$dir/data"
+  as_pg_admin install -d -m 700 -o "$PG_OWNER" "$dir"
+  as_postgres mkdir -p "$dir/run"
+  if ! as_postgres test -f "$dir/data/PG_VERSION"; then
     local auth=(--auth-host=trust)
-    [ -f "$dir/password" ] && auth=(--auth-host=scram-sha-256 "--pwfile=$dir/password")
-    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
-    chmod 700 "$dir/data"
+    if [ -n "${PG_PASSWORD_FILE:-}" ]; then
+      # A copy postgres can read, inside its own 700 folder, for initdb only: the caller's file may sit where
+      # postgres cannot reach or read.
+      as_postgres sh -c 'umask 077; cat > "$1"' _ "$dir/initdb-password" < "$PG_PASSWORD_FILE"
+      auth=(--auth-host=scram-sha-256 "--pwfile=$dir/initdb-password")
+    fi
     as_postgres "$PGBIN/initdb" -D "$dir/data" -U postgres --auth-local=trust "${auth[@]}" \
       -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_postgres rm -f "$dir/initdb-password"
   fi
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
   if ! as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    # shellcheck disable=SC2086
+    as_postgres env ${PG_PRELOAD_ENV:-} "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 $*" start >/dev/null \
-      || { tail -20 "$dir/server.log" >&2; die "PostgreSQL did not start (log above)"; }
+      || { as_postgres tail -20 "$dir/server.log" >&2; die "PostgreSQL did not start (log above)"; }
   fi
 }
 
 stop_cluster() {
   local dir=$1
-  if [ -f "$dir/data/PG_VERSION" ] && as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+  if as_postgres test -f "$dir/data/PG_VERSION" && as_postgres "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   fi
 }
 
 # Port a running cluster in $1 listens on (from postmaster.pid line 4).
-cluster_port() { sed -n 4p "$1/data/postmaster.pid" 2>/dev/null || true; }
+cluster_port() { as_postgres sed -n 4p "$1/data/postmaster.pid" 2>/dev/null || true; }
 
 # Creates database $3 with the extensions the schema needs, on cluster socket dir $1, port $2.
 create_database() {
@@ -81,5 +103,5 @@ create_database() {
     as_postgres "$PGBIN/createdb" -h "$sock" -p "$port" -U postgres -E UTF8 -T template0 "$db"
   fi
   as_postgres "$PGBIN/psql" -h "$sock" -p "$port" -U postgres -d "$db" -q -v ON_ERROR_STOP=1 \
-    -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+    -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm;"
 }

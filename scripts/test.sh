@@ -14,15 +14,14 @@ command -v faketime >/dev/null || missing+=(faketime)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 "$REPO_ROOT/scripts/build-web.sh"
 
-TEST_PG=$(mktemp -d /tmp/resourcemap-test.XXXXXX)
-chmod 755 "$TEST_PG"
-cleanup() { stop_cluster "$TEST_PG" || true; rm -rf "$TEST_PG"; }
+TEST_PG=$(make_cluster_dir test)
+cleanup() { remove_cluster_dir "$TEST_PG"; }
 trap cleanup EXIT
 
 port=$(free_port 55600)
 log "starting a throwaway PostGIS on 127.0.0.1:$port"
 # Durability is irrelevant for a cluster deleted after the run.
-start_cluster "$TEST_PG" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
+start_cluster "$TEST_PG/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
 export RESOURCEMAP_TEST_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 export RESOURCEMAP_DATA_DIR="${RESOURCEMAP_DATA_DIR:-$REPO_ROOT/data}"
 export RESOURCEMAP_WEB_ROOT="$REPO_ROOT/src/MapWeb"
@@ -33,6 +32,37 @@ set +e
 dotnet test "$REPO_ROOT/ResourceMap.sln" -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@"
 status=$?
+
+# Clock runs: the tests marked [Trait("Clock","sensitive")] again, with the test process's clock and the
+# PostgreSQL server's clock moved by libfaketime to either side of Vietnam's midnight (17:00 UTC) and to 23:59
+# UTC, and with both in other time zones. Both get the same offset from the real clock and keep ticking, so
+# they agree on "now" as in production. Done on a full run (no arguments) or with RESOURCEMAP_CLOCK_RUNS=1.
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+PG_OPTIONS=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200)
+clock_run() {
+  local name=$1 target=$2 zone=$3 tz_check=${4:-}
+  local offset
+  offset=$(printf '%+d' $(( $(date -ud "$target" +%s) - $(date +%s) )))
+  # The monotonic clock stays real (timers, Stopwatch), and FORCE_MONOTONIC_FIX=0 keeps .NET's timed waits
+  # right: with DONT_FAKE_MONOTONIC alone, libfaketime shifts their deadlines and every wait returns at once.
+  local fake=(LD_PRELOAD=$FAKETIME_LIB FAKETIME=$offset FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0 TZ=$zone)
+  log "clock run $name: $target, TZ=$zone"
+  stop_cluster "$TEST_PG/pg"
+  PG_PRELOAD_ENV="${fake[*]}" start_cluster "$TEST_PG/pg" "$port" "${PG_OPTIONS[@]}" -c "timezone=$zone"
+  env "${fake[@]}" RESOURCEMAP_CLOCK_TARGET="$target" RESOURCEMAP_CLOCK_TZ="$tz_check" RESOURCEMAP_TEST_TEMPLATE=rm_template_clock \
+    dotnet test "$REPO_ROOT/ResourceMap.sln" -nologo --no-build --filter "Clock=sensitive" \
+      --logger "trx;LogFileName=clock-$name.trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" \
+    || status=1
+}
+if [ $# -eq 0 ] || [ "${RESOURCEMAP_CLOCK_RUNS:-}" = 1 ]; then
+  [ -f "$FAKETIME_LIB" ] || apt_install libfaketime
+  clock_run utc-1659 "2026-11-23 16:59:00Z" UTC
+  clock_run utc-1701 "2026-11-23 17:01:00Z" UTC
+  clock_run utc-2359 "2026-11-23 23:59:00Z" UTC
+  clock_run hcm-1659 "2026-11-23 16:59:00Z" Asia/Ho_Chi_Minh Asia/Ho_Chi_Minh
+  clock_run la-0730 "2026-11-23 07:30:00Z" America/Los_Angeles America/Los_Angeles
+  stop_cluster "$TEST_PG/pg"
+fi
 set -e
 
 passed=0; failed=0; skipped=0

@@ -19,6 +19,7 @@ using ResourceMap.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 var options = ResourceMapOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+ApiLimits.Activate(options.Limits);
 builder.Services.AddSingleton(options);
 builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
@@ -29,17 +30,31 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
-builder.Services.AddResourceMapAuth(builder.Configuration);
-builder.Services.AddLoginRateLimit(builder.Configuration);
-// Every request body is bounded, chunked or not; endpoints set tighter limits of their own.
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.AddResourceMapAuth(options);
+builder.Services.AddLoginRateLimit(options);
+// Every request body, URL and header block is bounded, chunked or not; endpoints set tighter limits of their own.
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+    // The input gate enforces the URL and header limits with problem details; the web server's own
+    // limits sit above them and only catch what no client of this API sends.
+    k.Limits.MaxRequestLineSize = options.Limits.MaxRequestLineBytes * 4;
+    k.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxRequestHeadersBytes * 4;
+    k.AddServerHeader = false;
+    k.ConfigureEndpointDefaults(listen => listen.UseProblemDetailsForServerErrors());
+});
 
 var app = builder.Build();
 if (await CommandLine.RunAsync(app, args) is { } exitCode) return exitCode;
 await app.PrepareDatabaseAsync(options);
 
+app.UseTrustedProxies(options);
 app.UseResourceMapProblems();
+app.UseRouting();
+app.UseInputGate();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapHealthApi();

@@ -49,7 +49,7 @@ public static class AuthApi
         var user = new UserView(reader.GetString(1), reader.GetString(2), reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5));
         var token = issuer.Issue(reader.GetInt64(0), user.Username, user.DisplayName, user.Role, user.TeamId, user.AdminScopeCode);
-        return ApiJson.Ok(new TokenResponse(token, "Bearer", (int)TokenIssuer.Lifetime.TotalSeconds, user));
+        return ApiJson.Ok(new TokenResponse(token, "Bearer", (int)issuer.Lifetime.TotalSeconds, user));
     }
 
     static async Task<IResult> Me(ClaimsPrincipal principal, NpgsqlDataSource db, CancellationToken ct)

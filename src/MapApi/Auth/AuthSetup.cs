@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ResourceMap.Api.Infrastructure;
 
 namespace ResourceMap.Api.Auth;
 
@@ -14,13 +15,14 @@ public sealed class TokenIssuer
 {
     public const string Issuer = "resourcemap";
     public const string Audience = "resourcemap-api";
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+    public TimeSpan Lifetime { get; }
 
     public SymmetricSecurityKey Key { get; }
     public bool KeyWasGenerated { get; }
 
-    public TokenIssuer(string? configuredKey)
+    public TokenIssuer(string? configuredKey, TimeSpan lifetime)
     {
+        Lifetime = lifetime;
         if (string.IsNullOrEmpty(configuredKey))
         {
             Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
@@ -72,9 +74,9 @@ public static class AuthSetup
 {
     public const string CoordinatorPolicy = "coordinator";
 
-    public static IServiceCollection AddResourceMapAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddResourceMapAuth(this IServiceCollection services, ResourceMapOptions options)
     {
-        var issuer = new TokenIssuer(configuration["RESOURCEMAP_JWT_KEY"]);
+        var issuer = new TokenIssuer(options.JwtKey, TimeSpan.FromMinutes(options.Limits.AccessTokenMinutes));
         services.AddSingleton(issuer);
         services.AddHostedService<KeyNotice>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>

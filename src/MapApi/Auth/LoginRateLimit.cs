@@ -1,3 +1,4 @@
+using ResourceMap.Api.Infrastructure;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -11,9 +12,9 @@ public static class LoginRateLimit
 {
     public const string Policy = "login";
 
-    public static IServiceCollection AddLoginRateLimit(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddLoginRateLimit(this IServiceCollection services, ResourceMapOptions options)
     {
-        var perMinute = int.TryParse(config["RESOURCEMAP_LOGIN_PER_MINUTE"], out var n) && n > 0 ? n : 10;
+        var perMinute = options.Limits.LoginPerMinute;
         return services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

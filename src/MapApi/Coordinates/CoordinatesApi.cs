@@ -30,7 +30,7 @@ public static class CoordinatesApi
     {
         if (x is null || y is null) return Problems.BadRequest("x (easting) and y (northing) in metres are required.");
         // Vietnam's territory lies well inside these ranges in every VN-2000 zone.
-        if (x is < 0 or > 1_500_000 || y is < 0 or > 3_000_000) return Problems.BadRequest("x must lie in 0–1,500,000 m and y in 0–3,000,000 m.");
+        if (!double.IsFinite(x.Value) || !double.IsFinite(y.Value) || x is < 0 or > 1_500_000 || y is < 0 or > 3_000_000) return Problems.BadRequest("x must lie in 0–1,500,000 m and y in 0–3,000,000 m.");
         if (ParseZone(zone, central_meridian, province, out var z, out var meridian) is { } error) return Problems.BadRequest(error);
         var (lon, lat) = Vn2000.ToWgs84(x.Value, y.Value, z, meridian);
         return TypedResults.Ok(new Conversion(new(Math.Round(lon, 8), Math.Round(lat, 8)), new(x.Value, y.Value, ZoneName(z), meridian)));
@@ -63,7 +63,7 @@ public static class CoordinatesApi
                     meridian = m;
                     return null;
                 }
-                if (centralMeridian is null or < 102 or > 118)
+                if (centralMeridian is not { } cm || !double.IsFinite(cm) || cm is < 102 or > 118)
                     return "tm3 needs central_meridian between 102 and 118 degrees, or a province code.";
                 meridian = centralMeridian;
                 return null;

@@ -17,7 +17,6 @@ public sealed class DataLoader(NpgsqlDataSource dataSource, ILogger<DataLoader> 
         "hardship_villages", "border_areas", "border_markers", "needs", "activities",
     };
 
-    public const long MaxFileBytes = 64 * 1024 * 1024;
 
     /// <summary>Loads every file of data/manifest.json in one transaction, only if the database holds no data yet.</summary>
     public async Task<bool> SeedIfEmptyAsync(string dataDirectory, CancellationToken ct = default)
@@ -47,7 +46,7 @@ public sealed class DataLoader(NpgsqlDataSource dataSource, ILogger<DataLoader> 
             throw new DataLoadException($"'{table}' is not a table data can be loaded into (one of: {string.Join(", ", LoadableTables)}).");
         var info = new FileInfo(path);
         if (!info.Exists) throw new DataLoadException($"File not found: {path}");
-        if (info.Length > MaxFileBytes) throw new DataLoadException($"{path} is larger than {MaxFileBytes / 1024 / 1024} MB.");
+        if (info.Length > ApiLimits.Current.MaxImportFileBytes) throw new DataLoadException($"{path} is larger than {ApiLimits.Current.MaxImportFileBytes / 1024 / 1024} MB.");
 
         var text = await File.ReadAllTextAsync(path, ct);
         var isGeoJson = path.EndsWith(".geojson", StringComparison.OrdinalIgnoreCase);

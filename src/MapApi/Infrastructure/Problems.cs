@@ -6,6 +6,9 @@ namespace ResourceMap.Api.Infrastructure;
 /// <summary>RFC 9457 problem details for the errors clients can fix.</summary>
 public static class Problems
 {
+    /// <summary>SQLSTATE the database raises when a write would over-book a team or a need.</summary>
+    public const string BookingConflict = "RM409";
+
     public static ProblemHttpResult BadRequest(string detail, string title = "Invalid request") =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 
@@ -35,13 +38,35 @@ public static class Problems
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
-            if (ctx.Exception is BadHttpRequestException bad)
+            if (ctx.Exception is Npgsql.PostgresException { SqlState: BookingConflict } booking)
+            {
+                ctx.ProblemDetails.Status = StatusCodes.Status409Conflict;
+                ctx.ProblemDetails.Title = "Conflict";
+                ctx.ProblemDetails.Detail = booking.MessageText;
+            }
+            else if (ctx.Exception is BadHttpRequestException bad)
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.ProblemDetails.Title = "Invalid request";
-                ctx.ProblemDetails.Detail = bad.Message;
+                ctx.ProblemDetails.Detail = InClientTerms(bad.Message);
             }
         });
+    }
+
+    /// <summary>
+    /// The framework's binding messages name .NET types ("Failed to bind parameter \"Nullable&lt;DateOnly&gt; date\"");
+    /// clients get the parameter as they wrote it. The input gate catches most of these first.
+    /// </summary>
+    public static string InClientTerms(string message)
+    {
+        var required = System.Text.RegularExpressions.Regex.Match(message, "^Required parameter \"[^\"]*?(\\w+)\" was not provided");
+        if (required.Success) return $"{required.Groups[1].Value} is required.";
+        var bind = System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"[^\"]*?(\\w+)\" from \"(.*)\"\\.?$");
+        if (bind.Success) return $"{bind.Groups[1].Value} has a value that is not valid: '{bind.Groups[2].Value}'.";
+        if (message.StartsWith("Failed to read parameter", StringComparison.Ordinal) || message.Contains("JSON", StringComparison.Ordinal))
+            return "The body is not valid JSON, or a field in it has a value of the wrong type.";
+        // Any other framework message: keep the sentence, drop type names in quotes.
+        return System.Text.RegularExpressions.Regex.Replace(message, "\"[^\"]*? (\\w+)\"", "'$1'");
     }
 
     public static WebApplication UseResourceMapProblems(this WebApplication app)
@@ -51,6 +76,8 @@ public static class Problems
             StatusCodeSelector = e => e switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
+                // A booking invariant of the database refused the write (migration 0004): the client's conflict, not a fault.
+                Npgsql.PostgresException { SqlState: BookingConflict } => StatusCodes.Status409Conflict,
                 // The database is unreachable (not a failing statement): the service is unavailable, not broken.
                 Npgsql.NpgsqlException and not Npgsql.PostgresException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,

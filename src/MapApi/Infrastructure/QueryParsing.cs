@@ -5,11 +5,6 @@ namespace ResourceMap.Api.Infrastructure;
 /// <summary>Parsing of the query parameters shared by list endpoints, with messages a client can act on.</summary>
 public static class QueryParsing
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-    public const double MaxBboxSpanDegrees = 60;
-    public const int MaxSearchLength = 100;
-
     public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);
 
     public static string? TryParseBbox(string? text, out Bbox? bbox)
@@ -30,15 +25,17 @@ public static class QueryParsing
             return "bbox latitudes must lie between -90 and 90.";
         if (minLon >= maxLon || minLat >= maxLat)
             return "bbox is inverted or empty: expected minLon < maxLon and minLat < maxLat.";
-        if (maxLon - minLon > MaxBboxSpanDegrees || maxLat - minLat > MaxBboxSpanDegrees)
-            return $"bbox may span at most {MaxBboxSpanDegrees}° in each direction; omit bbox to list everything page by page.";
+        var maxSpan = ApiLimits.Current.MaxBboxSpanDegrees;
+        if (maxLon - minLon > maxSpan || maxLat - minLat > maxSpan)
+            return $"bbox may span at most {maxSpan}° in each direction; omit bbox to list everything page by page.";
         bbox = new Bbox(minLon, minLat, maxLon, maxLat);
         return null;
     }
 
-    public static string? TryParseLimit(int? requested, out int limit, int max = MaxLimit, int fallback = DefaultLimit)
+    public static string? TryParseLimit(int? requested, out int limit, int? max = null, int? fallback = null)
     {
-        limit = requested ?? fallback;
+        max ??= ApiLimits.Current.MaxPageSize;
+        limit = requested ?? fallback ?? ApiLimits.Current.DefaultPageSize;
         if (limit < 1) return "limit must be at least 1.";
         if (limit > max) return $"limit may be at most {max}; use the 'next' link to page through more.";
         return null;
@@ -50,7 +47,7 @@ public static class QueryParsing
         if (q is null) return null;
         var trimmed = q.Trim();
         if (trimmed.Length == 0) return null;
-        if (trimmed.Length > MaxSearchLength) return $"q may be at most {MaxSearchLength} characters.";
+        if (trimmed.Length > ApiLimits.Current.MaxSearchLength) return $"q may be at most {ApiLimits.Current.MaxSearchLength} characters.";
         if (trimmed.Any(char.IsControl)) return "q must not contain control characters.";
         search = trimmed;
         return null;
@@ -84,6 +81,6 @@ public static class QueryParsing
         var query = request.Query.Where(kv => !string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase))
             .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"))
             .Append($"{Uri.EscapeDataString(key)}={Uri.EscapeDataString(value)}");
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join("&", query)}";
+        return $"{PublicUrl.BaseOf(request)}{request.Path}?{string.Join("&", query)}";
     }
 }

@@ -16,10 +16,6 @@ public static class LayerClusters
     public const int MinZoom = 0, MaxZoom = 22;
     /// <summary>Zoom from which individual features are always returned (a street-level view).</summary>
     public const int FeaturesFromZoom = 15;
-    /// <summary>A view holding at most this many features gets them individually.</summary>
-    public const int MaxIndividualFeatures = 500;
-    /// <summary>Hard cap on cells per response; a 4K screen at 64 px cells needs about 2,000.</summary>
-    public const int MaxCells = 2000;
     /// <summary>Cell edge in screen pixels (256-px tiles).</summary>
     public const double CellPixels = 64;
     // Web Mercator metres per pixel at zoom 0 for 256-px tiles: 2πR / 256.
@@ -34,8 +30,8 @@ public static class LayerClusters
             .WithName("GetLayerClusters")
             .WithSummary("A viewport of a layer: grid clusters (count, centroid, extent per cell) or, when few, the features")
             .WithDescription($"bbox=minLon,minLat,maxLon,maxLat (required) and zoom ({MinZoom}–{MaxZoom}, required). Cells are {CellPixels} px " +
-                             $"in EPSG:3857 at that zoom; at most {MaxCells} cells. At zoom ≥ {FeaturesFromZoom}, or when the view holds at most " +
-                             $"{MaxIndividualFeatures} features, the features themselves are returned (mode=features). Takes the same q, admin, " +
+                             $"in EPSG:3857 at that zoom; at most {ApiLimits.Current.MaxClusterCells} cells. At zoom ≥ {FeaturesFromZoom}, or when the view holds at most " +
+                             $"{ApiLimits.Current.MaxClusterFeatures} features, the features themselves are returned (mode=features). Takes the same q, admin, " +
                              "near/radius_m and layer filters as /features. Cluster features have properties.cluster=true, count and bbox.")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -66,13 +62,13 @@ public static class LayerClusters
         body["numberReturned"] = returned;
         if (individual)
         {
-            body["numberMatched"] = inView <= MaxIndividualFeatures ? inView : null;
-            body["truncated"] = returned >= QueryParsing.MaxLimit;
+            body["numberMatched"] = inView <= ApiLimits.Current.MaxClusterFeatures ? inView : null;
+            body["truncated"] = returned >= ApiLimits.Current.MaxPageSize;
         }
         else
         {
             body["cell_size_m"] = Math.Round(CellSizeMetres(z), 2);
-            body["truncated"] = body["cells"]!.GetValue<long>() > MaxCells;
+            body["truncated"] = body["cells"]!.GetValue<long>() > ApiLimits.Current.MaxClusterCells;
         }
         return TypedResults.Text(body.ToJsonString(Output), GeoJsonResult.ContentType);
     }
@@ -97,24 +93,24 @@ public static class LayerClusters
         await using (var count = new NpgsqlCommand(ClusterQueries.CountUpTo(definition, query), conn, tx))
         {
             count.Parameters.AddRange(Clone(selectionParameters));
-            count.Parameters.AddWithValue("cap", MaxIndividualFeatures);
+            count.Parameters.AddWithValue("cap", ApiLimits.Current.MaxClusterFeatures);
             inView = (long)(await count.ExecuteScalarAsync(ct))!;
         }
 
-        var individual = z >= FeaturesFromZoom || inView <= MaxIndividualFeatures;
+        var individual = z >= FeaturesFromZoom || inView <= ApiLimits.Current.MaxClusterFeatures;
         string sql;
         var parameters = Clone(selectionParameters).ToList();
         if (individual)
         {
             // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
             sql = ClusterQueries.Features(definition, query);
-            parameters.Add(new("limit", QueryParsing.MaxLimit));
+            parameters.Add(new("limit", ApiLimits.Current.MaxPageSize));
         }
         else
         {
             sql = ClusterQueries.Clusters(definition, query);
             parameters.Add(new("cell", CellSizeMetres(z)));
-            parameters.Add(new("max_cells", MaxCells));
+            parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
         }
         await using var command = new NpgsqlCommand(sql, conn, tx);
         command.Parameters.AddRange(parameters.ToArray());

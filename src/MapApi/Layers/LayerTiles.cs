@@ -7,7 +7,6 @@ namespace ResourceMap.Api.Layers;
 public static class LayerTiles
 {
     /// <summary>Beyond this many features a tile is thinned (by id order), so a low-zoom tile never costs seconds.</summary>
-    public const int MaxFeaturesPerTile = 5000;
 
     /// <summary>The tile statement (parameters @z, @x, @y, @layer_id); public so bench/MatchingBench times this exact SQL.</summary>
     // The envelope is widened by the buffer before the index test so features just outside still render their edge.
@@ -23,7 +22,7 @@ public static class LayerTiles
             FROM {layer.Table} t, bounds
             WHERE t.geom && bounds.search
             ORDER BY t.id
-            LIMIT {MaxFeaturesPerTile}
+            LIMIT {ApiLimits.Current.MaxFeaturesPerTile}
         )
         SELECT ST_AsMVT(features.*, @layer_id, 4096, 'geom', 'id') FROM features WHERE geom IS NOT NULL
         """;
@@ -34,7 +33,7 @@ public static class LayerTiles
             .WithTags("Layers")
             .WithName("GetLayerTile")
             .WithSummary("A Mapbox Vector Tile (EPSG:3857) of a layer, public properties only")
-            .WithDescription($"z 0–20; at most {MaxFeaturesPerTile} features per tile.")
+            .WithDescription($"z 0–20; at most {ApiLimits.Current.MaxFeaturesPerTile} features per tile.")
             .Produces(StatusCodes.Status200OK, contentType: "application/vnd.mapbox-vector-tile")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

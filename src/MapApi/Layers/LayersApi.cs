@@ -53,7 +53,7 @@ public static class LayersApi
                 stats[reader.GetString(0)] = (reader.GetInt64(1), extent);
             }
         }
-        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = PublicUrl.BaseOf(request);
         return TypedResults.Ok(LayerCatalog.All.Select(l => new LayerSummary(
             l.Id, new LocalizedText(l.TitleVi, l.TitleEn), l.GeometryType, stats[l.Id].Count, stats[l.Id].Extent,
             l.Filters.Select(f => new FilterSummary(f.Name, f.Kind.ToString(), f.Description, f.AllowedValues)).ToList(),
@@ -83,7 +83,6 @@ public static class LayersApi
     /// <summary>The features a request selects (bbox, near, q, admin, layer filters) as SQL flags and bound parameters.</summary>
     internal sealed record Selection(LayerQueries.FeatureQuery Query, List<NpgsqlParameter> Parameters, QueryParsing.Bbox? Bbox);
 
-    public const double MaxNearRadiusMetres = 500_000;
 
     internal static async Task<(Selection? Selection, IResult? Error)> BindSelectionAsync(
         LayerDefinition definition, NpgsqlDataSource db, HttpRequest request,
@@ -113,8 +112,8 @@ public static class LayersApi
                 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var nearLat))
                 return (null, Problems.BadRequest("near must be lon,lat in WGS84 degrees, e.g. near=108.2,15.9."));
             if (QueryParsing.TryParseLonLat(nearLon, nearLat) is { } pointError) return (null, Problems.BadRequest("near: " + pointError));
-            if (!double.IsFinite(radiusMetres.Value) || radiusMetres <= 0 || radiusMetres > MaxNearRadiusMetres)
-                return (null, Problems.BadRequest($"radius_m must be more than 0 and at most {MaxNearRadiusMetres:0} metres."));
+            if (!double.IsFinite(radiusMetres.Value) || radiusMetres <= 0 || radiusMetres > ApiLimits.Current.MaxNearRadiusMetres)
+                return (null, Problems.BadRequest($"radius_m must be more than 0 and at most {ApiLimits.Current.MaxNearRadiusMetres:0} metres."));
             parameters.Add(new("near_lon", nearLon));
             parameters.Add(new("near_lat", nearLat));
             parameters.Add(new("radius_m", radiusMetres.Value));

@@ -6,7 +6,6 @@ namespace ResourceMap.Api.Matching;
 
 public static class MatchingApi
 {
-    public const int DefaultLimit = 10, MaxLimit = 100;
 
     public sealed record Match(
         long TeamId, string Name, string TeamType, double Lon, double Lat, double DistanceM, double ReachM,
@@ -26,7 +25,7 @@ public static class MatchingApi
             .WithName("MatchTeams")
             .WithSummary("Rank the teams that can serve a place, skills and date window")
             .WithDescription("lon, lat (required, WGS84); skills=a,b (codes from /api/skills); from, to (YYYY-MM-DD, default today; at most a year); " +
-                             $"volunteers (default 1); min_coverage (0–1, share of the skills a team must have; default 0 = at least one); limit (default {DefaultLimit}, max {MaxLimit}).\n\n" +
+                             $"volunteers (default 1); min_coverage (0–1, share of the skills a team must have; default 0 = at least one); limit (default {ApiLimits.Current.DefaultMatches}, max {ApiLimits.Current.MaxMatches}).\n\n" +
                              "Only active teams whose reach covers the place, available for the whole window, with a free place. " + MatchingQueries.ScoreFormula)
             .Produces<MatchesResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
@@ -36,7 +35,7 @@ public static class MatchingApi
             .WithName("MatchNeed")
             .WithSummary("Rank the teams that can serve a need")
             .WithDescription("Uses the need's place, required skills, window and the volunteers it still needs; teams already proposed or accepted for it are left out. " +
-                             $"min_coverage (0–1, default 0), limit (default {DefaultLimit}, max {MaxLimit}). " + MatchingQueries.ScoreFormula)
+                             $"min_coverage (0–1, default 0), limit (default {ApiLimits.Current.DefaultMatches}, max {ApiLimits.Current.MaxMatches}). " + MatchingQueries.ScoreFormula)
             .Produces<NeedMatchesResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -47,7 +46,7 @@ public static class MatchingApi
     {
         if (QueryParsing.TryParseLonLat(lon, lat) is { } placeError) return Problems.BadRequest(placeError);
         if (QueryParsing.TryParseList("skills", skills, null, out var skillList) is { } skillsError) return Problems.BadRequest(skillsError);
-        if (QueryParsing.TryParseLimit(limit, out var max, MaxLimit, DefaultLimit) is { } limitError) return Problems.BadRequest(limitError);
+        if (QueryParsing.TryParseLimit(limit, out var max, ApiLimits.Current.MaxMatches, ApiLimits.Current.DefaultMatches) is { } limitError) return Problems.BadRequest(limitError);
         var start = from ?? VietnamTime.Today;
         var end = to ?? start;
         if (end < start) return Problems.BadRequest("to must not be before from.");
@@ -69,7 +68,7 @@ public static class MatchingApi
 
     static async Task<IResult> ForNeed(long id, NpgsqlDataSource db, CancellationToken ct, double? min_coverage = null, int? limit = null)
     {
-        if (QueryParsing.TryParseLimit(limit, out var max, MaxLimit, DefaultLimit) is { } limitError) return Problems.BadRequest(limitError);
+        if (QueryParsing.TryParseLimit(limit, out var max, ApiLimits.Current.MaxMatches, ApiLimits.Current.DefaultMatches) is { } limitError) return Problems.BadRequest(limitError);
         if (min_coverage is { } mc && (!double.IsFinite(mc) || mc < 0 || mc > 1)) return Problems.BadRequest("min_coverage must lie between 0 and 1.");
         await using var conn = await db.OpenConnectionAsync(ct);
         MatchQuery query;

@@ -1,3 +1,4 @@
+using ResourceMap.Api.Infrastructure;
 using System.Text.Json;
 
 namespace ResourceMap.Api.Needs;
@@ -14,8 +15,6 @@ public sealed record NewNeed(
     DateOnly? WindowStart, DateOnly? WindowEnd, string? Priority, string? PublicSummary,
     JsonElement? RestrictedDetails, double? Lon, double? Lat, long? VillageId, string? AdminCode)
 {
-    public const int MaxWindowDays = 366;
-    public const int MaxRestrictedBytes = 8 * 1024;
 
     /// <summary>Every problem the input has, checked without the database (skills and places are checked against it afterwards).</summary>
     public List<string> Validate()
@@ -34,15 +33,15 @@ public sealed record NewNeed(
         else if (VolunteersNeeded is < 1 or > 1000) errors.Add("volunteers_needed must be between 1 and 1000.");
         if (WindowStart is null || WindowEnd is null) errors.Add("window_start and window_end are required (YYYY-MM-DD).");
         else if (WindowEnd < WindowStart) errors.Add("window_end must not be before window_start.");
-        else if (WindowEnd.Value.DayNumber - WindowStart.Value.DayNumber >= MaxWindowDays) errors.Add("The window may span at most one year.");
+        else if (WindowEnd.Value.DayNumber - WindowStart.Value.DayNumber >= ApiLimits.Current.MaxNeedWindowDays) errors.Add("The window may span at most one year.");
         if (Priority is not null && !NeedStatuses.Priorities.Contains(Priority))
             errors.Add($"priority must be one of: {string.Join(", ", NeedStatuses.Priorities)}.");
         if (RestrictedDetails is { } details)
         {
             if (details.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 errors.Add("restricted_details must be an object (e.g. {\"beneficiaries\": [{\"name\": \"…\", \"phone\": \"…\"}]}).");
-            else if (details.GetRawText().Length > MaxRestrictedBytes)
-                errors.Add($"restricted_details may be at most {MaxRestrictedBytes / 1024} KB.");
+            else if (details.GetRawText().Length > ApiLimits.Current.MaxRestrictedDetailsBytes)
+                errors.Add($"restricted_details may be at most {ApiLimits.Current.MaxRestrictedDetailsBytes / 1024} KB.");
         }
         var places = (Lon is not null || Lat is not null ? 1 : 0) + (VillageId is not null ? 1 : 0) + (AdminCode is not null ? 1 : 0);
         if (places != 1) errors.Add("Give the place as exactly one of: lon and lat, village_id, or admin_code.");

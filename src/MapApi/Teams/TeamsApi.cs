@@ -24,7 +24,6 @@ public static class TeamsApi
         int FreeCapacity, bool Available, double Score, string Reasons, string ReasonsVi);
     public sealed record NearbyNeedsResponse(long TeamId, IReadOnlyList<NearbyNeed> Needs, string ScoreFormula);
 
-    public const int MaxPeriods = 50;
 
     public static IEndpointRouteBuilder MapTeamsApi(this IEndpointRouteBuilder app)
     {
@@ -58,7 +57,7 @@ public static class TeamsApi
         api.MapGet("/{id:long}/nearby-needs", NearbyNeeds)
             .WithName("NearbyNeeds")
             .WithSummary("Open needs within the team's reach that ask for its skills, best first")
-            .WithDescription($"limit (default {MatchingApi.DefaultLimit}, max {MatchingApi.MaxLimit}). Same score as matching, from the team's side; " +
+            .WithDescription($"limit (default {ApiLimits.Current.DefaultMatches}, max {ApiLimits.Current.MaxMatches}). Same score as matching, from the team's side; " +
                              "C is 0 when the team is not available for the need's whole window. Ties: more urgent first. " + MatchingQueries.ScoreFormula)
             .Produces<NearbyNeedsResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -183,7 +182,7 @@ public static class TeamsApi
         if (error is not null) return Problems.BadRequest(error);
         if (body!.Periods is not { } periods) return Problems.BadRequest("periods is required (an empty array clears the availability).");
         var errors = new List<string>();
-        if (periods.Length > MaxPeriods) errors.Add($"At most {MaxPeriods} periods.");
+        if (periods.Length > ApiLimits.Current.MaxAvailabilityPeriods) errors.Add($"At most {ApiLimits.Current.MaxAvailabilityPeriods} periods.");
         for (var i = 0; i < periods.Length; i++)
         {
             var p = periods[i];
@@ -216,7 +215,7 @@ public static class TeamsApi
 
     static async Task<IResult> NearbyNeeds(long id, NpgsqlDataSource db, CancellationToken ct, int? limit = null)
     {
-        if (QueryParsing.TryParseLimit(limit, out var max, MatchingApi.MaxLimit, MatchingApi.DefaultLimit) is { } limitError) return Problems.BadRequest(limitError);
+        if (QueryParsing.TryParseLimit(limit, out var max, ApiLimits.Current.MaxMatches, ApiLimits.Current.DefaultMatches) is { } limitError) return Problems.BadRequest(limitError);
         await using var conn = await db.OpenConnectionAsync(ct);
         if (await conn.Command(TeamQueries.LockTeam.Replace(" FOR UPDATE", ""), ("id", id)).ExecuteScalarAsync(ct) is null)
             return Problems.NotFound($"There is no team {id}.");

@@ -62,7 +62,19 @@ public static class TestDatabase
 
     static async Task<string> BuildTemplateAsync()
     {
-        var name = $"rm_template_{Environment.ProcessId}";
+        // test.sh's clock runs share one template (RESOURCEMAP_TEST_TEMPLATE), built by the first and marked
+        // IS_TEMPLATE only once complete; otherwise each run builds its own.
+        var shared = Environment.GetEnvironmentVariable("RESOURCEMAP_TEST_TEMPLATE") is { Length: > 0 } configured ? configured : null;
+        var name = shared ?? $"rm_template_{Environment.ProcessId}";
+        if (shared is not null)
+        {
+            await using var conn = new NpgsqlConnection(AdminConnectionString);
+            await conn.OpenAsync();
+            await using var check = new NpgsqlCommand("SELECT datistemplate FROM pg_database WHERE datname = @name", conn);
+            check.Parameters.AddWithValue("name", name);
+            if (await check.ExecuteScalarAsync() is true) return name;
+            if (await check.ExecuteScalarAsync() is false) await ExecuteAdminAsync($"DROP DATABASE \"{name}\" WITH (FORCE)");
+        }
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         await ExecuteAdminAsync($"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'");
         await using (var db = NpgsqlDataSource.Create(ConnectionString(name)))
@@ -74,6 +86,7 @@ public static class TestDatabase
         }
         // A template must have no open connections when it is copied.
         NpgsqlConnection.ClearAllPools();
+        if (shared is not null) await ExecuteAdminAsync($"ALTER DATABASE \"{name}\" IS_TEMPLATE true");
         return name;
     }
 

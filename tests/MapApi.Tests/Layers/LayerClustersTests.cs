@@ -84,7 +84,7 @@ public sealed class LayerClustersTests(LayerClustersTests.Fixture app) : IClassF
         // At zoom 12 a cell is ~2.4 km: every grid point (5.5 km apart) gets its own cell, 3,000 > the cap.
         var capped = await GetAsync($"/api/layers/teams/clusters?bbox={GridBbox}&zoom=12");
         Assert.Equal("clusters", capped["mode"]!.GetValue<string>());
-        Assert.Equal(LayerClusters.MaxCells, capped.Features().Count());
+        Assert.Equal(ApiLimits.Current.MaxClusterCells, capped.Features().Count());
         Assert.True(capped["truncated"]!.GetValue<bool>());
     }
 
@@ -101,7 +101,7 @@ public sealed class LayerClustersTests(LayerClustersTests.Fixture app) : IClassF
 
         var close = await GetAsync($"/api/layers/teams/clusters?bbox={GridBbox}&zoom={LayerClusters.FeaturesFromZoom}");
         Assert.Equal("features", close["mode"]!.GetValue<string>());
-        Assert.Equal(QueryParsing.MaxLimit, close.Features().Count()); // clamped, and says so
+        Assert.Equal(ApiLimits.Current.MaxPageSize, close.Features().Count()); // clamped, and says so
         Assert.True(close["truncated"]!.GetValue<bool>());
     }
 

@@ -122,7 +122,7 @@ public sealed class LayerFeaturesTests(MapApiFactory app) : IClassFixture<MapApi
     public async Task Default_limit_applies_when_none_is_given()
     {
         var body = await (await app.CreateClient().GetAsync("/api/layers/teams/features")).ReadJsonAsync();
-        Assert.Equal(QueryParsing.DefaultLimit, body.Features().Count());
+        Assert.Equal(ApiLimits.Current.DefaultPageSize, body.Features().Count());
         Assert.Contains(body["links"]!.AsArray(), l => l!["rel"]!.GetValue<string>() == "next");
     }
 

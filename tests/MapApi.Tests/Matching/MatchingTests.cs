@@ -4,6 +4,7 @@ using ResourceMap.Tests.Needs;
 
 namespace ResourceMap.Tests.Matching;
 
+[Trait("Clock", "sensitive")] // uses "today": ./scripts/test.sh re-runs it under moved clocks
 public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<FixtureApiFactory>
 {
     [Fact]

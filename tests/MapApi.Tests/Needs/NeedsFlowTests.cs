@@ -6,6 +6,7 @@ using static ResourceMap.Tests.Needs.NeedRequests;
 namespace ResourceMap.Tests.Needs;
 
 /// <summary>The coordinator's whole path: record a need in a Nam Trà My hardship village, match, propose, accept, carry out, close.</summary>
+[Trait("Clock", "sensitive")] // uses "today": ./scripts/test.sh re-runs it under moved clocks
 public sealed class NeedsFlowTests(FixtureApiFactory app) : IClassFixture<FixtureApiFactory>
 {
     [Fact]

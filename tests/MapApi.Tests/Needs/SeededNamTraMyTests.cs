@@ -11,6 +11,7 @@ namespace ResourceMap.Tests.Needs;
 /// The same path on the seed data (data/): a need in a hardship village of Nam Trà My (Quảng Nam), matched
 /// against the sample teams. Everything it relies on is looked up in its own database copy.
 /// </summary>
+[Trait("Clock", "sensitive")] // uses "today": ./scripts/test.sh re-runs it under moved clocks
 public sealed class SeededNamTraMyTests
 {
     // No class fixture: a fixture would build the seeded template even when the test is skipped for lack of data.

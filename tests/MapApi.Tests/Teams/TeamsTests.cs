@@ -3,6 +3,7 @@ using ResourceMap.Tests.Infrastructure;
 
 namespace ResourceMap.Tests.Teams;
 
+[Trait("Clock", "sensitive")] // uses "today": ./scripts/test.sh re-runs it under moved clocks
 public sealed class TeamsTests(FixtureApiFactory app) : IClassFixture<FixtureApiFactory>
 {
     [Fact]
