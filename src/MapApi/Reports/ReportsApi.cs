@@ -193,7 +193,10 @@ public static class ReportsApi
                 .Select(p => $"<img src=\"/api/photos/{p.Id}?size=thumb\" alt=\"Ảnh hoạt động {a.Id}\" loading=\"lazy\">"));
             var outputs = System.Text.Json.JsonDocument.Parse(a.Outputs).RootElement;
             var outputText = outputs.ValueKind == System.Text.Json.JsonValueKind.Object
-                ? string.Join("; ", outputs.EnumerateObject().Select(p => $"{E(p.Name)}: {E(p.Value.ToString())}")) : "";
+                ? string.Join("; ", outputs.EnumerateObject().Select(p =>
+                    r.Indicators.FirstOrDefault(i => i.Code == p.Name) is { } ind
+                        ? $"{E(ind.Label)}: {(p.Value.ValueKind == System.Text.Json.JsonValueKind.Number && p.Value.TryGetDecimal(out var v) ? N(v) : E(p.Value.ToString()))} {E(ind.MeasureUnit)}"
+                        : $"{E(p.Name)}: {E(p.Value.ToString())}")) : "";
             h.Append($"<tr><td>{a.StartedOn:dd/MM/yyyy}</td><td>{E(a.Name)}{(a.Campaign is { } c ? "<br><small>" + E(c) + "</small>" : "")}</td>" +
                      $"<td class=num>{N(a.Participants)}</td><td>{outputText}</td><td class=thumbs>{thumbs}</td></tr>\n");
         }

@@ -48,6 +48,7 @@ public sealed class PortalApiFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("RESOURCEMAP_SEED", "false");
         builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "100000");
         builder.UseSetting("RESOURCEMAP_PHOTO_DIR", PhotoDir);
+        builder.UseSetting("RESOURCEMAP_PHOTO_MAX_BYTES", "2000000");
         builder.UseEnvironment("Testing");
     }
 

@@ -30,6 +30,17 @@ public sealed class PhotoTests(PortalApiFactory app) : IClassFixture<PortalApiFa
     }
 
     [Fact]
+    public async Task A_photo_over_the_configured_size_gets_a_413_problem_and_nothing_is_stored()
+    {
+        var (lead, id) = await DraftAsync("Ảnh quá lớn");
+        var big = TestImages.NoiseJpeg(1600, 1200);
+        Assert.True(big.Length > 2_100_000, $"test image only {big.Length} bytes");
+        var body = await lead.PostPhotoAsync(id, big, "big.jpg", expect: 413);
+        Assert.Contains("MB", body["detail"]!.GetValue<string>());
+        Assert.Equal(0L, await app.ScalarAsync("SELECT count(*) FROM activity_photos WHERE activity_id = @id", ("id", id)));
+    }
+
+    [Fact]
     public async Task A_retried_upload_stores_one_photo_and_private_photos_get_private_caching_with_an_etag()
     {
         var (lead, id) = await DraftAsync("Ảnh gửi lại");

@@ -20,6 +20,19 @@ public static class TestImages
         return image.Encode(SKEncodedImageFormat.Jpeg, 90).ToArray();
     }
 
+    /// <summary>A JPEG of random pixels: compresses badly, so a few megapixels make a file of several MB.</summary>
+    public static byte[] NoiseJpeg(int width, int height)
+    {
+        var random = new Random(8);
+        using var bitmap = new SKBitmap(width, height);
+        var pixels = new byte[width * height * 4];
+        random.NextBytes(pixels);
+        for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var image = SKImage.FromBitmap(bitmap);
+        return image.Encode(SKEncodedImageFormat.Jpeg, 100).ToArray();
+    }
+
     public static byte[] Png(int width = 400, int height = 300)
     {
         using var bitmap = new SKBitmap(width, height);

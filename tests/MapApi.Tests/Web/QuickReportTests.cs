@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -150,6 +151,20 @@ public sealed class QuickReportTests(PortalBrowserFixture web) : IClassFixture<P
             Assert.Equal(250m, await conn.Command("SELECT (outputs->>'trees_planted')::numeric FROM activities WHERE id = @id", ("id", activity)).ExecuteScalarAsync());
             // A coordinator approves it (the API path is covered by PortalScenarioTests).
             await conn.Command("UPDATE activities SET status = 'approved', approved_at = now() WHERE id = @id", ("id", activity)).ExecuteNonQueryAsync();
+        }
+
+        // Over the real web server (whose app-wide body limit is 1 MB) a photo of several MB is accepted on its own endpoint.
+        using (var http = new HttpClient { BaseAddress = new Uri(web.BaseUrl) })
+        {
+            var login = await http.PostAsJsonAsync("/api/auth/token", new { username = "quick-coord", password = Password });
+            http.DefaultRequestHeaders.Authorization = new("Bearer", (await login.ReadJsonAsync())["access_token"]!.GetValue<string>());
+            var other = await http.PostAsJsonAsync("/api/activities", new { name = "Ảnh lớn", started_on = VietnamTime.Today, lat, lon });
+            var otherId = (await other.ReadJsonAsync())["id"]!.GetValue<long>();
+            var big = TestImages.NoiseJpeg(2000, 1500);
+            Assert.True(big.Length > 2 * 1024 * 1024, $"test image only {big.Length} bytes");
+            var form = new MultipartFormDataContent { { new ByteArrayContent(big), "file", "big.jpg" } };
+            var upload = await http.PostAsync($"/api/activities/{otherId}/photos", form);
+            Assert.True(upload.StatusCode == System.Net.HttpStatusCode.Created, $"{(int)upload.StatusCode}: {await upload.Content.ReadAsStringAsync()}");
         }
 
         // The dashboard on the phone: progress, and Quảng Nam's districts late for the weekly deadline.
