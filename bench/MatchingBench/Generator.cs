@@ -68,12 +68,12 @@ public static class Generator
                    ST_SetSRID(ST_MakePoint(p.lon + (random() - 0.5) * 0.6, p.lat + (random() - 0.5) * 0.6), 4326), 'bench', true
             FROM generate_series(1, {teams}) g JOIN {provinces} ON p.idx = g % {k}
             """);
-        await Run("INSERT INTO team_availability (team_id, period) SELECT id, daterange(current_date - 30, current_date + 365, '[]') FROM teams WHERE random() < 0.9");
+        await Run("INSERT INTO team_availability (team_id, period) SELECT id, daterange(rm_today() - 30, rm_today() + 365, '[]') FROM teams WHERE random() < 0.9");
         await Run($"""
             INSERT INTO needs (title, category, required_skills, volunteers_needed, window_start, window_end, priority, public_summary, geom, source_id, is_sample)
             SELECT 'Nhu cầu ' || g, 'bench',
                    ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[{skills}[1 + (g * 3) % 8], {skills}[1 + (g * 5 / 2) % 8]]) x),
-                   2 + g % 14, current_date + g % 60, current_date + g % 60 + 3, 'normal', 'Nhu cầu mẫu',
+                   2 + g % 14, rm_today() + g % 60, rm_today() + g % 60 + 3, 'normal', 'Nhu cầu mẫu',
                    ST_SetSRID(ST_MakePoint(p.lon + (random() - 0.5) * 0.6, p.lat + (random() - 0.5) * 0.6), 4326), 'bench', true
             FROM generate_series(1, {needs}) g JOIN {provinces} ON p.idx = (g * 7) % {k}
             """);

@@ -7,6 +7,9 @@ public sealed record Result(string Group, string Via, int Count, double P50, dou
 
 public static class Measure
 {
+    /// <summary>Appended to every group name, e.g. " · 4 clients", so one run can measure several client counts.</summary>
+    public static string GroupSuffix = "";
+
     /// <summary>
     /// Warms up, then runs up to `count` calls over `concurrency` workers cycling through the inputs, stopping early
     /// once `budget` has elapsed (so a slow operation still ends in bounded time; at least `concurrency` calls run).
@@ -36,6 +39,7 @@ public static class Measure
         total.Stop();
         var latencies = perWorker.SelectMany(l => l).ToArray();
         Array.Sort(latencies);
+        group += GroupSuffix;
         var result = new Result(group, via, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.95),
             latencies.Length / total.Elapsed.TotalSeconds);
         Console.WriteLine($"  {group} [{via}]: {result.Count} calls, {result.P50:0.00} ms p50");

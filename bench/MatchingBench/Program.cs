@@ -21,16 +21,19 @@ Console.WriteLine($"MatchingBench (suite {settings.Suite}): {settings.Teams:N0} 
     $"matching {settings.Requests:N0} requests (naive {settings.NaiveRequests}), layers ≤ {settings.LayerRequests:N0} requests or {settings.LayerSeconds:0} s each");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average at start {LoadAverage()}");
 
-await using var db = new NpgsqlDataSourceBuilder(settings.Database) { ConnectionStringBuilder = { MaxPoolSize = 50 } }.Build();
+// The SQL side runs with the app's own session settings (jit = off, no parallel workers per gather), so API/SQL compares like with like.
+var sessionOptions = new ResourceMapOptions().DatabaseSessionOptions;
+await using var db = new NpgsqlDataSourceBuilder(settings.Database) { ConnectionStringBuilder = { MaxPoolSize = 50, Options = sessionOptions } }.Build();
 // The naive comparison for bbox: the same statement in sessions where the planner may not use any index.
 await using var noIndex = new NpgsqlDataSourceBuilder(settings.Database)
 {
-    ConnectionStringBuilder = { MaxPoolSize = 50, Options = "-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" },
+    ConnectionStringBuilder = { MaxPoolSize = 50, Options = sessionOptions + " -c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" },
 }.Build();
 await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
 var generate = Stopwatch.StartNew();
 await Generator.GenerateAsync(db, settings.Teams, settings.Needs);
 Console.WriteLine($"Generated and indexed in {generate.Elapsed.TotalSeconds:0.0} s");
+await Storage.PrintAsync(db, settings.Teams);
 
 var queries = await Generator.QueriesAsync(db);
 Console.WriteLine($"{queries.Count} query points (the generated needs)");
@@ -42,8 +45,8 @@ if (settings.Matching)
     {
         foreach (var q in queries.Take(5))
         {
-            var fast = (await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default)).Select(m => m.TeamId).ToList();
-            var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default)).Select(m => m.TeamId).ToList();
+            var fast = (await MatchingApi.RankAsync(conn, q, default)).Select(m => m.TeamId).ToList();
+            var naive = (await MatchingApi.RunAsync(conn, MatchingQueries.Unindexed, q, default)).Select(m => m.TeamId).ToList();
             if (!fast.SequenceEqual(naive)) throw new InvalidOperationException($"indexed and naive rankings differ at ({q.Lon}, {q.Lat})");
         }
     }
@@ -56,31 +59,46 @@ using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port
 await WaitForApiAsync(http, api);
 
 var results = new List<Result>();
-if (settings.Matching)
+foreach (var clients in new[] { 1, settings.Concurrency }.Distinct())
 {
-    const string group = "matching GET /api/matches";
-    results.Add(await Measure.RunAsync(group, "HTTP", settings.Requests, settings.Concurrency, queries, async q =>
+    Measure.GroupSuffix = clients == 1 ? " · 1 client" : $" · {clients} clients";
+    var run = settings with { Concurrency = clients };
+    Console.WriteLine($"-- {clients} client(s)");
+    if (settings.Matching)
     {
-        using var response = await http.GetAsync(Url(q));
-        response.EnsureSuccessStatusCode();
-        await response.Content.ReadAsByteArrayAsync();
-    }));
-    results.Add(await Measure.RunAsync(group, "SQL", settings.Requests, settings.Concurrency, queries, async q =>
+        const string group = "matching GET /api/matches";
+        results.Add(await Measure.RunAsync(group, "HTTP", run.Requests, clients, queries, async q =>
+        {
+            using var response = await http.GetAsync(Url(q));
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }));
+        results.Add(await Measure.RunAsync(group, "SQL", run.Requests, clients, queries, async q =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await MatchingApi.RankAsync(conn, q, default);
+        }));
+        // For scale: only the index lookup of the teams whose whole reach box holds the point, nothing scored.
+        results.Add(await Measure.RunAsync(group, "bare reach-box lookup", run.Requests, clients, queries, async q =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await using var command = conn.Command(MatchingQueries.ReachBoxLookup, ("lon", q.Lon), ("lat", q.Lat));
+            await command.ExecuteScalarAsync();
+        }));
+        results.Add(await Measure.RunAsync(group, "naive full scan", run.NaiveRequests, clients, queries, async q =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            await MatchingApi.RunAsync(conn, MatchingQueries.Unindexed, q, default);
+        }, TimeSpan.FromSeconds(run.LayerSeconds * 2)));
+    }
+    if (settings.Layers)
     {
-        await using var conn = await db.OpenConnectionAsync();
-        await MatchingApi.RunAsync(conn, MatchingQueries.Match, q, default);
-    }));
-    results.Add(await Measure.RunAsync(group, "naive full scan", settings.NaiveRequests, settings.Concurrency, queries, async q =>
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        await MatchingApi.RunAsync(conn, MatchingQueries.NaiveMatch, q, default);
-    }));
+        if (clients == 1) await LayersBench.CheckAsync(http, db, noIndex);
+        results.AddRange(await LayersBench.RunAsync(run, http, db, noIndex));
+    }
 }
-if (settings.Layers)
-{
-    await LayersBench.CheckAsync(http, db, noIndex);
-    results.AddRange(await LayersBench.RunAsync(settings, http, db, noIndex));
-}
+Measure.GroupSuffix = "";
+if (settings.Matching) await Writes.RunAsync(db, Math.Min(500, settings.Teams));
 api.Kill(entireProcessTree: true);
 
 Console.WriteLine();
@@ -102,8 +120,8 @@ foreach (var group in results.Select(r => r.Group).Distinct())
     var sql = results.Single(r => r.Group == group && r.Via == "SQL");
     foreach (var other in results.Where(r => r.Group == group && r.Via != "SQL"))
     {
-        var label = other.Via == "HTTP" ? "API/SQL" : "naive/indexed";
-        Console.WriteLine($"  {group,-40} {label,-14} ×{other.P50 / sql.P50:0.00} / ×{other.P95 / sql.P95:0.00} / ×{other.Throughput / sql.Throughput:0.000}");
+        var label = other.Via == "HTTP" ? "API/SQL" : $"{other.Via} / SQL";
+        Console.WriteLine($"  {group,-40} {label,-30} ×{other.P50 / sql.P50:0.00} / ×{other.P95 / sql.P95:0.00} / ×{other.Throughput / sql.Throughput:0.000}");
     }
 }
 return 0;

@@ -30,8 +30,8 @@ builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
 builder.Services.AddResourceMapOpenApi();
-builder.Services.AddResourceMapAuth(options);
-builder.Services.AddLoginRateLimit(options);
+builder.Services.AddResourceMapCompression();
+builder.Services.AddResourceMapAuth();
 // Every request body, URL and header block is bounded, chunked or not; endpoints set tighter limits of their own.
 builder.WebHost.ConfigureKestrel(k =>
 {
@@ -50,13 +50,13 @@ await app.PrepareDatabaseAsync(options);
 
 app.UseTrustedProxies(options);
 app.UseResourceMapProblems();
+app.UseResourceMapCaching();
 app.UseRouting();
 app.UseInputGate();
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseResourceMapAuth();
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
+app.MapWebConfigApi();
 app.MapHealthApi();
 app.MapLayersApi();
 app.MapLayerTilesApi();

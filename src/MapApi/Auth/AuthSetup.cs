@@ -1,96 +1,52 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using ResourceMap.Api.Infrastructure;
 
 namespace ResourceMap.Api.Auth;
-
-/// <summary>
-/// A local token issuer: the API signs its own HS256 JWTs. The key comes from RESOURCEMAP_JWT_KEY
-/// (at least 32 characters); without it a random key is generated at start-up, so tokens die with the process.
-/// </summary>
-public sealed class TokenIssuer
-{
-    public const string Issuer = "resourcemap";
-    public const string Audience = "resourcemap-api";
-    public TimeSpan Lifetime { get; }
-
-    public SymmetricSecurityKey Key { get; }
-    public bool KeyWasGenerated { get; }
-
-    public TokenIssuer(string? configuredKey, TimeSpan lifetime)
-    {
-        Lifetime = lifetime;
-        if (string.IsNullOrEmpty(configuredKey))
-        {
-            Key = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
-            KeyWasGenerated = true;
-        }
-        else
-        {
-            var bytes = Encoding.UTF8.GetBytes(configuredKey);
-            if (bytes.Length < 32) throw new InvalidOperationException("RESOURCEMAP_JWT_KEY must be at least 32 bytes (HS256).");
-            Key = new SymmetricSecurityKey(bytes);
-        }
-    }
-
-    public TokenValidationParameters ValidationParameters => new()
-    {
-        ValidIssuer = Issuer,
-        ValidAudience = Audience,
-        IssuerSigningKey = Key,
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        NameClaimType = TokenClaims.Username,
-        RoleClaimType = TokenClaims.Role,
-        ClockSkew = TimeSpan.FromSeconds(30),
-    };
-
-    public string Issue(long userId, string username, string displayName, string role, long? teamId, string? adminScope = null)
-    {
-        var claims = new Dictionary<string, object>
-        {
-            [TokenClaims.Subject] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [TokenClaims.Username] = username,
-            [TokenClaims.DisplayName] = displayName,
-            [TokenClaims.Role] = role,
-        };
-        if (teamId is { } t) claims[TokenClaims.TeamId] = t.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (adminScope is not null) claims[TokenClaims.AdminScope] = adminScope;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = Audience,
-            Claims = claims,
-            IssuedAt = DateTime.UtcNow,
-            Expires = DateTime.UtcNow.Add(Lifetime),
-            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
-        });
-    }
-}
 
 public static class AuthSetup
 {
     public const string CoordinatorPolicy = "coordinator";
+    const string RefusalItem = "resourcemap.auth.refusal";
 
-    public static IServiceCollection AddResourceMapAuth(this IServiceCollection services, ResourceMapOptions options)
+    public static IServiceCollection AddResourceMapAuth(this IServiceCollection services)
     {
-        var issuer = new TokenIssuer(options.JwtKey, TimeSpan.FromMinutes(options.Limits.AccessTokenMinutes));
-        services.AddSingleton(issuer);
-        services.AddHostedService<KeyNotice>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AccountCheck>();
+        services.AddSingleton<Sessions>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddHostedService<SigningKeyNotice>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenIssuer>((o, issuer) =>
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = issuer.ValidationParameters;
-            // The bearer handler answers 401/403 with an empty body; clients get problem details like everywhere else.
             o.Events = new JwtBearerEvents
             {
+                // The signing key may live in the database: load it (once) before the first token is validated.
+                // Requests without a bearer token never touch the database here.
+                OnMessageReceived = async ctx =>
+                {
+                    if (issuer.LoadedKey is null && ctx.Request.Headers.Authorization.Count > 0)
+                        await issuer.KeyAsync(ctx.HttpContext.RequestAborted);
+                },
+                // A valid signature is not enough: the account and session must still be as the token states.
+                OnTokenValidated = async ctx =>
+                {
+                    var check = ctx.HttpContext.RequestServices.GetRequiredService<AccountCheck>();
+                    if (await check.RefusalAsync(ctx.Principal!, ctx.HttpContext.RequestAborted) is { } refusal)
+                    {
+                        ctx.HttpContext.Items[RefusalItem] = refusal;
+                        ctx.Fail(refusal);
+                    }
+                },
+                // The bearer handler answers 401/403 with an empty body; clients get problem details like everywhere else.
                 OnChallenge = async ctx =>
                 {
                     ctx.HandleResponse();
-                    await WriteProblemAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Sign-in required",
-                        "This action needs a signed-in coordinator or team lead: POST /api/auth/token, then send 'Authorization: Bearer <access_token>'.");
+                    var detail = ctx.HttpContext.Items[RefusalItem] as string
+                        ?? (ctx.AuthenticateFailure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException
+                            ? "The access token has expired: POST /api/auth/refresh with the refresh token, or sign in again."
+                            : "This action needs a signed-in coordinator or team lead: POST /api/auth/token, then send 'Authorization: Bearer <access_token>'.");
+                    await WriteProblemAsync(ctx.HttpContext, StatusCodes.Status401Unauthorized, "Sign-in required", detail);
                 },
                 OnForbidden = ctx => WriteProblemAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                     "Your role may not do this; it needs a coordinator."),
@@ -99,6 +55,32 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(CoordinatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Coordinator));
         return services;
+    }
+
+    /// <summary>
+    /// Authentication inside the problem-details pipeline (after UseResourceMapProblems), so a database outage while
+    /// checking a token is a 503 problem like any other read.
+    /// </summary>
+    public static WebApplication UseResourceMapAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Loads the signing key at start-up so the log says where it comes from; a database still down is retried on first use.</summary>
+    sealed class SigningKeyNotice(TokenIssuer issuer, ILogger<TokenIssuer> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            try { await issuer.KeyAsync(ct); }
+            catch (Npgsql.NpgsqlException e)
+            {
+                logger.LogWarning("Token signing key not loaded yet ({Reason}); it will be loaded on the first sign-in.", e.Message);
+            }
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 
     static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)
@@ -111,16 +93,5 @@ public static class AuthSetup
             HttpContext = http,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
-    }
-
-    sealed class KeyNotice(TokenIssuer issuer, ILogger<TokenIssuer> logger) : IHostedService
-    {
-        public Task StartAsync(CancellationToken ct)
-        {
-            if (issuer.KeyWasGenerated)
-                logger.LogWarning("RESOURCEMAP_JWT_KEY is not set: generated a random JWT signing key for this run; tokens become invalid when the API restarts.");
-            return Task.CompletedTask;
-        }
-        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -31,5 +31,6 @@ public sealed record CurrentUser(long Id, string Username, string DisplayName, s
 
 public static class TokenClaims
 {
-    public const string Subject = "sub", Username = "username", DisplayName = "name", Role = "role", TeamId = "team_id", AdminScope = "admin_scope";
+    public const string Subject = "sub", Username = "username", DisplayName = "name", Role = "role", TeamId = "team_id", AdminScope = "admin_scope",
+        Version = "ver", Session = "sid";
 }

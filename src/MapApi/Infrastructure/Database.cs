@@ -9,7 +9,10 @@ public static class Database
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "ResourceMap";
+        if (!string.IsNullOrWhiteSpace(options.DatabaseSessionOptions))
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} {options.DatabaseSessionOptions}".Trim();
         services.AddSingleton(builder.Build());
+        ReadDb.AddReadDatabase(services, options);
         services.AddSingleton<Migrator>();
         return services;
     }

@@ -8,7 +8,7 @@ namespace ResourceMap.Api.Layers;
 /// </summary>
 public static class LayerQueries
 {
-    internal static string FeatureJson(LayerDefinition layer) => $"""
+    public static string FeatureJson(LayerDefinition layer) => $"""
         json_build_object('type', 'Feature', 'id', t.id,
             'geometry', ST_AsGeoJSON(t.geom, 6)::json,
             'properties', {layer.PropertiesSql.Trim()} || jsonb_build_object('layer', @layer_id::text))::text
@@ -22,8 +22,10 @@ public static class LayerQueries
     {
         var sql = new StringBuilder("TRUE");
         if (query.Bbox)
-            // && alone is exact for points; ST_Intersects keeps polygons honest, and still uses the GiST index.
-            sql.Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
+            // && alone is exact for points; ST_Intersects keeps polygons honest. Spelling && out lets the planner see the
+            // bbox's real selectivity and answer it from the covering (geom) INCLUDE (id, geom) index alone.
+            sql.Append("\n  AND t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326)")
+               .Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
         if (query.Near)
             // Metres on the spheroid; the form matches the (geom::geography) GiST indexes on teams and needs.
             sql.Append("\n  AND ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@near_lon, @near_lat), 4326)::geography, @radius_m)");
@@ -36,13 +38,16 @@ public static class LayerQueries
         return sql.ToString();
     }
 
-    /// <summary>One page of features in id order (keyset paging), plus one row to tell whether a next page exists.</summary>
+    /// <summary>
+    /// One page of features in id order (keyset paging), plus one row to tell whether a next page exists. The ids are
+    /// chosen first (for a bbox, an index-only scan of the covering GiST index); JSON is built for the page's rows only.
+    /// </summary>
     public static string Features(LayerDefinition layer, FeatureQuery query)
     {
-        var sql = new StringBuilder($"SELECT t.id, {FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE {Conditions(query)}");
+        var sql = new StringBuilder($"WITH page AS MATERIALIZED (\nSELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query)}");
         if (query.After)
             sql.Append("\n  AND t.id > @after");
-        sql.Append("\nORDER BY t.id\nLIMIT @limit + 1");
+        sql.Append($"\nORDER BY t.id\nLIMIT @limit + 1)\nSELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id");
         return sql.ToString();
     }
 

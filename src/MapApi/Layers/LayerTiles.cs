@@ -27,6 +27,39 @@ public static class LayerTiles
         SELECT ST_AsMVT(features.*, @layer_id, 4096, 'geom', 'id') FROM features WHERE geom IS NOT NULL
         """;
 
+    public const string CachedTile = "SELECT mvt FROM tile_cache WHERE layer = @layer_id AND z = @z AND x = @x AND y = @y";
+    public const string TryCacheLock = "SELECT pg_try_advisory_xact_lock(21580, rm_tile_cache_lock_key(@layer_id)), rm_tile_cache_max_zoom()";
+    public const string StoreTile = "INSERT INTO tile_cache (layer, z, x, y, mvt) VALUES (@layer_id, @z, @x, @y, @mvt) ON CONFLICT DO NOTHING";
+
+    /// <summary>The highest cached zoom, read once from rm_tile_cache_max_zoom() (migration 0022).</summary>
+    static int? cacheMaxZoom;
+
+    /// <summary>
+    /// Tiles at z ≤ rm_tile_cache_max_zoom() come from tile_cache; a miss renders and stores the tile when it can take the
+    /// layer's cache lock (no uncommitted write precedes its snapshot; see migration 0022). Public for the benchmark.
+    /// </summary>
+    public static async Task<byte[]> CachedOrRenderedAsync(NpgsqlConnection conn, LayerDefinition layer, int z, int x, int y, CancellationToken ct)
+    {
+        (string, object?)[] key = [("z", z), ("x", x), ("y", y), ("layer_id", layer.Id)];
+        if (cacheMaxZoom is { } max && z > max)
+            return (byte[]?)await conn.Command(TileSql(layer), key).ExecuteScalarAsync(ct) ?? [];
+        if (await conn.Command(CachedTile, key).ExecuteScalarAsync(ct) is byte[] cached)
+            return cached;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        bool locked;
+        await using (var r = await conn.Command(TryCacheLock, ("layer_id", layer.Id)).ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            locked = r.GetBoolean(0);
+            cacheMaxZoom = r.GetInt32(1);
+        }
+        var tile = (byte[]?)await conn.Command(TileSql(layer), key).ExecuteScalarAsync(ct) ?? [];
+        if (locked && z <= cacheMaxZoom)
+            await conn.Command(StoreTile, [.. key, ("mvt", tile)]).ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return tile;
+    }
+
     public static IEndpointRouteBuilder MapLayerTilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/layers/{layer}/tiles/{z:int}/{x:int}/{y:int}.mvt", GetTile)
@@ -49,8 +82,7 @@ public static class LayerTiles
         if (x < 0 || x >= size || y < 0 || y >= size) return Problems.BadRequest($"At zoom {z}, x and y must lie between 0 and {size - 1}.");
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        var tile = (byte[]?)await conn.Command(TileSql(definition), ("z", z), ("x", x), ("y", y), ("layer_id", definition.Id))
-            .ExecuteScalarAsync(ct) ?? [];
+        var tile = await CachedOrRenderedAsync(conn, definition, z, x, y, ct);
         response.Headers.CacheControl = "public, max-age=60";
         return TypedResults.Bytes(tile, "application/vnd.mapbox-vector-tile");
     }

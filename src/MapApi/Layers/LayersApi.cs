@@ -40,19 +40,11 @@ public static class LayersApi
     public sealed record LocalizedText(string Vi, string En);
     public sealed record FilterSummary(string Name, string Kind, string Description, IReadOnlyCollection<string>? Values);
 
-    static async Task<Ok<LayerSummary[]>> ListLayers(NpgsqlDataSource db, HttpRequest request, CancellationToken ct)
+    static async Task<Ok<LayerSummary[]>> ListLayers(NpgsqlDataSource db, ResourceMapOptions options, HttpRequest request, CancellationToken ct)
     {
-        var stats = new Dictionary<string, (long Count, double[]? Extent)>();
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var reader = await conn.Command(LayerQueries.Summaries()).ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var extent = reader.IsDBNull(2) ? null
-                    : new[] { reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5) };
-                stats[reader.GetString(0)] = (reader.GetInt64(1), extent);
-            }
-        }
+        var cached = await LayerSummaryCache.GetAsync(db, TimeSpan.FromSeconds(options.LayerSummarySeconds)).WaitAsync(ct);
+        var stats = cached.Layers;
+        request.HttpContext.Response.Headers.CacheControl = $"public, max-age={options.LayerSummarySeconds}";
         var baseUrl = PublicUrl.BaseOf(request);
         return TypedResults.Ok(LayerCatalog.All.Select(l => new LayerSummary(
             l.Id, new LocalizedText(l.TitleVi, l.TitleEn), l.GeometryType, stats[l.Id].Count, stats[l.Id].Extent,
@@ -61,10 +53,12 @@ public static class LayersApi
     }
 
     static async Task<IResult> GetFeatures(
-        string layer, NpgsqlDataSource db, HttpRequest request, CancellationToken ct,
+        string layer, ReadDb read, HttpRequest request, CancellationToken ct,
         string? bbox = null, int? limit = null, long? after = null, string? q = null, string? admin = null, DateOnly? date = null,
         string? near = null, double? radius_m = null)
     {
+        // Anonymous and read-only: may be served by a replica (RESOURCEMAP_DB_READ).
+        var db = read.Source;
         if (LayerCatalog.Find(layer) is not { } definition)
             return UnknownLayer(layer);
         if (QueryParsing.TryParseLimit(limit, out var pageSize) is { } limitError) return Problems.BadRequest(limitError);

@@ -61,7 +61,7 @@ public static class MatchingApi
             if (skillList.FirstOrDefault(s => !known.Contains(s)) is { } bad)
                 return Problems.BadRequest($"Unknown skill '{bad}' (see /api/skills).");
         }
-        var matches = await RunAsync(conn, MatchingQueries.Match,
+        var matches = await RankAsync(conn,
             new MatchQuery(lon!.Value, lat!.Value, skillList ?? [], start, end, volunteers ?? 1, min_coverage ?? 0, max, null), ct);
         return ApiJson.Ok(new MatchesResponse(matches, MatchingQueries.ScoreFormula));
     }
@@ -81,11 +81,37 @@ public static class MatchingApi
             query = new MatchQuery(r.GetDouble(0), r.GetDouble(1), r.GetFieldValue<string[]>(2), r.GetFieldValue<DateOnly>(3),
                 r.GetFieldValue<DateOnly>(4), Math.Max(stillNeeded, 1), min_coverage ?? 0, max, id);
         }
-        var matches = await RunAsync(conn, MatchingQueries.Match, query, ct);
+        var matches = await RankAsync(conn, query, ct);
         return ApiJson.Ok(new NeedMatchesResponse(id, status, needed, Math.Max(stillNeeded, 0), matches, MatchingQueries.ScoreFormula));
     }
 
-    /// <summary>Runs a matching query (the served one, or the naive one for the benchmark) and formats the reasons.</summary>
+    static IReadOnlyDictionary<int, double>? levelBounds;
+
+    /// <summary>
+    /// The served ranking: the exact top-k by levels (see <see cref="MatchingQueries"/>). A level's answer stands when it
+    /// holds k teams and its k-th score is strictly above the best score any team outside the level could reach.
+    /// </summary>
+    public static async Task<List<Match>> RankAsync(NpgsqlConnection conn, MatchQuery q, CancellationToken ct)
+    {
+        var bounds = levelBounds ??= await LevelBoundsAsync(conn, ct);
+        List<Match> matches = [];
+        foreach (var divisor in MatchingQueries.LevelDivisors)
+        {
+            matches = await RunAsync(conn, MatchingQueries.Levels[divisor], q, ct);
+            if (divisor == 1 || (matches.Count == q.Limit && matches[^1].Score > bounds[divisor])) break;
+        }
+        return matches;
+    }
+
+    static async Task<IReadOnlyDictionary<int, double>> LevelBoundsAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var bounds = new Dictionary<int, double>();
+        await using var r = await conn.Command(MatchingQueries.LevelBounds, ("divisors", MatchingQueries.LevelDivisors)).ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) bounds[r.GetInt32(0)] = r.GetDouble(1);
+        return bounds;
+    }
+
+    /// <summary>Runs one matching statement (a level, or the unindexed scan for the benchmark) and formats the reasons.</summary>
     public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct)
     {
         await using var command = conn.Command(sql, ("lon", q.Lon), ("lat", q.Lat), ("skills", q.Skills), ("from", q.From), ("to", q.To),

@@ -3,26 +3,19 @@ namespace ResourceMap.Api.Matching;
 /// <summary>
 /// Ranking volunteer teams for a place, a set of skills and a date window.
 ///
-/// Score (0–100, higher is better; ties by distance, then team id):
-///   score = 100 × (0.35·D + 0.30·S + 0.20·C + 0.15·L)
-///   D (distance relative to reach) = max(0, 1 − distance_m / reach_m), reach_m = the team's service_radius_m,
-///       or for a service-area team the geodesic length of the longest line from its base to its area, if larger;
-///   S (skill coverage)             = skills asked that the team has / skills asked (1 when none are asked);
-///   C (free capacity)              = min(free_capacity, volunteers) / volunteers, where free_capacity = capacity −
-///       volunteers held by its proposed/accepted assignments whose windows overlap this window;
-///   L (load spreading)             = 0.5 · min(days since last assignment, 90) / 90 + 0.5 / (1 + accepted assignments
-///       in the last 90 days); a team never assigned counts as 90 days.
+/// One definition per rule, in SQL (migration 0020): the score is rm_match_score (the only place the weights live),
+/// "a team reaches this place" is rm_team_reaches, a team's reach in metres is rm_team_reach_m, Vietnam's date is
+/// rm_today()/rm_days_since. <see cref="ScoreFormula"/> states the same formula for the API and the docs.
 ///
-/// Candidates: active teams whose reach covers the place — ST_DWithin on geography with the team's own radius,
-/// or ST_Covers of its service area — that have at least one of the skills asked (and at least min_coverage of them),
-/// whose declared availability (team_availability, adjacent periods merged) covers the whole window, and that have
-/// at least one free place in it.
+/// Candidates: active teams that reach the place, have at least one of the skills asked (and at least min_coverage of
+/// them), whose declared availability (teams.availability, adjacent periods merged, kept by trigger) covers the whole
+/// window, and that have at least one free place in it.
 ///
-/// Index use: ST_DWithin(t.geom::geography, point, max_reach) with max_reach = the largest radius any active team
-/// declares (capped at 500 km) is the pre-filter the teams_geog_gix GiST index answers; the per-team radius is then
-/// checked on that small set with ST_Distance on the ellipsoid, computed once per team. Service areas are found
-/// through teams_service_area_gix (ST_Covers). KNN (&lt;-&gt;) is not used: the order is by score, not by distance,
-/// so an index-ordered scan could not stop early.
+/// Exact top-k by levels: the level-n statement scores only the teams whose reach box shrunk to 1/n of their radius
+/// holds the place (GiST index teams_reach_box_n_gix; service-area teams are always in), so every team outside it has
+/// D &lt; 1 − 1/n and a score of at most rm_match_score at D = 1 − 1/n with S = C = L = 1. When the level's k-th score
+/// is strictly above that bound no team outside can enter the top k (nor tie it), and the level's answer is the
+/// answer; otherwise the next level (n = 8, 4, 2, 1) is tried. Level 1 holds every team that reaches the place.
 /// </summary>
 public static class MatchingQueries
 {
@@ -34,94 +27,80 @@ public static class MatchingQueries
 
     const string Point = "ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)";
 
-    /// <summary>
-    /// The index pre-filter. ST_DWithin on geography is answered by teams_geog_gix (geog &amp;&amp; _ST_Expand(point, r)); the
-    /// radius is the largest any active team declares, capped at 500 km. The coarse cut uses sphere arithmetic
-    /// (use_spheroid =&gt; false: ~8× cheaper per row here) widened by 1% to cover the sphere/ellipsoid gap (&lt; 0.5%);
-    /// the exact per-team reach test below is on the ellipsoid.
-    /// </summary>
-    const string PreFilter = $"""
-        ST_DWithin(t.geom::geography, {Point}::geography,
-                   (SELECT least(500000, coalesce(max(r.service_radius_m), 0)) * 1.01 FROM teams r WHERE r.status = 'active'),
-                   false)
-        """;
+    /// <summary>The shrink divisors of the levels, tried in this order; the last (1) is the team's whole reach.</summary>
+    public static readonly int[] LevelDivisors = [8, 4, 2, 1];
 
     /// <summary>
-    /// Teams that reach the place, with their ellipsoidal distance computed once (MATERIALIZED keeps PostgreSQL
-    /// from recomputing it in the score and the sort). {0} is the pre-filter, or TRUE for the naive scan.
+    /// Ids of the active teams that may reach <paramref name="place"/> with D ≥ 1 − 1/divisor: those whose reach box shrunk
+    /// to 1/divisor holds it (teams_reach_box_{divisor}_gix) and the service-area teams whose area holds it. A
+    /// necessary condition only; rm_team_reaches decides. Planning uses divisor 1.
     /// </summary>
-    const string InReach = $$"""
-        reachable AS MATERIALIZED (
-            SELECT t.id, t.service_radius_m, ST_Distance(t.geom::geography, {{Point}}::geography) AS distance_m
-            FROM teams t
-            WHERE {0}
-              AND t.service_radius_m IS NOT NULL
-              -- cheap sphere gate (1% margin) so the ellipsoidal distance is computed only near the team's own radius
-              AND ST_DWithin(t.geom::geography, {{Point}}::geography, t.service_radius_m * 1.01, false)
-              AND t.status = 'active'
-              AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
-        ),
-        in_reach AS (
-            SELECT id, distance_m FROM reachable WHERE distance_m <= service_radius_m
-            UNION
-            SELECT t.id, ST_Distance(t.geom::geography, {{Point}}::geography)
-            FROM teams t
-            WHERE t.service_area IS NOT NULL AND ST_Covers(t.service_area, {{Point}})
-              AND t.status = 'active'
-              AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
-        ),
+    public static string TeamsNear(string place, int divisor) => $"""
+        SELECT t.id FROM teams t
+        WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
+          AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {divisor}) && {place}
+        UNION
+        SELECT t.id FROM teams t
+        WHERE t.status = 'active' AND t.service_area IS NOT NULL AND ST_Covers(t.service_area, {place})
         """;
 
-    /// <summary>The per-team terms for the teams in reach that are available for the whole window.</summary>
-    const string Candidates = """
-        candidates AS (
-            SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity, r.distance_m,
-                   greatest(coalesce(t.service_radius_m, 0)::float8,
-                            CASE WHEN t.service_area IS NULL THEN 0
-                                 ELSE ST_Length(ST_LongestLine(t.geom, t.service_area)::geography) END) AS reach_m,
+    /// <summary>The per-team terms for the teams in {0} that reach the place and are available for the whole window.</summary>
+    const string RankTemplate = """
+        WITH candidates AS MATERIALIZED (
+            SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity,
+                   ST_Distance(t.geom::geography, {1}::geography) AS distance_m,
+                   rm_team_reach_m(t.geom, t.service_radius_m, t.service_area) AS reach_m,
                    ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s = ANY(t.skills) ORDER BY s) AS covered,
                    ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s <> ALL(t.skills) ORDER BY s) AS missing,
                    t.capacity - coalesce((SELECT sum(a.volunteers) FROM assignments a
                                           WHERE a.team_id = t.id AND a.status IN ('proposed', 'accepted')
                                             AND a.period && daterange(@from, @to, '[]')), 0)::int AS free_capacity,
-                   CASE WHEN t.last_assigned_at IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - (t.last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) END AS days_since,
+                   rm_days_since(t.last_assigned_at) AS days_since,
                    (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
                                                         AND a.decided_at > now() - interval '90 days')::int AS recent
-            FROM in_reach r JOIN teams t ON t.id = r.id
-            WHERE (SELECT range_agg(av.period) FROM team_availability av WHERE av.team_id = t.id) @> daterange(@from, @to, '[]')
+            FROM teams t
+            WHERE t.id IN ({0})
+              AND t.status = 'active'
+              AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
+              AND t.availability @> daterange(@from, @to, '[]')
+              AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, {1})
               AND (@exclude_need::bigint IS NULL OR NOT EXISTS (
                     SELECT 1 FROM assignments x WHERE x.need_id = @exclude_need::bigint AND x.team_id = t.id AND x.status IN ('proposed', 'accepted')))
-        ),
-        """;
-
-    const string Score = """
-        scored AS (
-            SELECT m.*, round((100 * (0.35 * m.d + 0.30 * m.s + 0.20 * m.c + 0.15 * m.l))::numeric, 2)::float8 AS score
-            FROM (
-                SELECT x.*,
-                       CASE WHEN x.reach_m > 0 THEN greatest(0, 1 - x.distance_m / x.reach_m) ELSE 0 END AS d,
-                       CASE WHEN cardinality(@skills::text[]) = 0 THEN 1.0
-                            ELSE cardinality(x.covered)::float8 / cardinality(@skills::text[]) END AS s,
-                       least(greatest(x.free_capacity, 0), greatest(@volunteers, 1))::float8 / greatest(@volunteers, 1) AS c,
-                       0.5 * least(coalesce(x.days_since, 90), 90) / 90.0 + 0.5 / (1 + x.recent) AS l
-                FROM candidates x) m
         )
         SELECT id, name, team_type, lon, lat, distance_m, reach_m, covered, missing, s AS skill_coverage,
-               free_capacity, capacity, days_since, recent, score
-        FROM scored
+               free_capacity, capacity, days_since, recent,
+               rm_match_score(distance_m, reach_m, cardinality(covered), cardinality(@skills::text[]), free_capacity, @volunteers,
+                              days_since, recent) AS score
+        FROM (SELECT x.*, CASE WHEN cardinality(@skills::text[]) = 0 THEN 1.0
+                               ELSE cardinality(x.covered)::float8 / cardinality(@skills::text[]) END AS s
+              FROM candidates x) c
         WHERE free_capacity > 0 AND s >= @min_coverage
         ORDER BY score DESC, distance_m, id
         LIMIT @limit
         """;
 
-    /// <summary>The matching query served by the API: index pre-filter, exact reach, availability, capacity, score.</summary>
-    public static readonly string Match = "WITH " + string.Format(System.Globalization.CultureInfo.InvariantCulture, InReach, PreFilter) + Candidates + Score;
+    static string Rank(string teamIds) => string.Format(System.Globalization.CultureInfo.InvariantCulture, RankTemplate, teamIds, Point);
+
+    /// <summary>The level statements, by divisor (see the class summary).</summary>
+    public static readonly IReadOnlyDictionary<int, string> Levels = LevelDivisors.ToDictionary(n => n, n => Rank(TeamsNear(Point, n)));
 
     /// <summary>
-    /// The same ranking without the index pre-filter: every active team's ellipsoidal distance is computed
-    /// (the benchmark's "naive full scan"; never served).
+    /// The highest score a team outside level n can have: rm_match_score at D = 1 − 1/n (distance 1 of reach n) with S = C = L = 1.
+    /// Computed by the score function itself, so the weights stay in one place.
     /// </summary>
-    public static readonly string NaiveMatch = "WITH " + string.Format(System.Globalization.CultureInfo.InvariantCulture, InReach, "TRUE") + Candidates + Score;
+    public const string LevelBounds = """
+        SELECT n, rm_match_score(1, n, 1, 1, 1, 1, 90, 0) FROM unnest(@divisors::int[]) n
+        """;
+
+    /// <summary>The same ranking over every active team, no index pre-filter (the benchmark's "naive full scan"; never served).</summary>
+    public static readonly string Unindexed = Rank("SELECT id FROM teams WHERE status = 'active'");
+
+    /// <summary>For scale in the benchmark: the bare index lookup of the active teams whose whole reach box holds the place.</summary>
+    public static readonly string ReachBoxLookup = $"""
+        SELECT count(*) FROM teams t
+        WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
+          AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, 1) && {Point}
+        """;
 
     public const string NeedForMatching = """
         SELECT ST_X(n.geom), ST_Y(n.geom), n.required_skills, n.window_start, n.window_end, n.volunteers_needed,
@@ -141,13 +120,10 @@ public static class MatchingQueries
     public const string NearbyNeeds = """
         WITH team AS (
             SELECT t.*, t.geom::geography AS geog,
-                   greatest(coalesce(t.service_radius_m, 0)::float8,
-                            CASE WHEN t.service_area IS NULL THEN 0
-                                 ELSE ST_Length(ST_LongestLine(t.geom, t.service_area)::geography) END) AS reach_m,
-                   CASE WHEN t.last_assigned_at IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - (t.last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) END AS days_since,
+                   rm_team_reach_m(t.geom, t.service_radius_m, t.service_area) AS reach_m,
+                   rm_days_since(t.last_assigned_at) AS days_since,
                    (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
-                                                        AND a.decided_at > now() - interval '90 days')::int AS recent,
-                   (SELECT range_agg(av.period) FROM team_availability av WHERE av.team_id = t.id) AS availability
+                                                        AND a.decided_at > now() - interval '90 days')::int AS recent
             FROM teams t WHERE t.id = @team_id
         ),
         candidates AS (
@@ -161,25 +137,25 @@ public static class MatchingQueries
                    team.capacity - coalesce((SELECT sum(a.volunteers) FROM assignments a
                         WHERE a.team_id = team.id AND a.status IN ('proposed', 'accepted')
                           AND a.period && daterange(n.window_start, n.window_end, '[]')), 0)::int AS free_capacity,
-                   coalesce(team.availability @> daterange(n.window_start, n.window_end, '[]'), false) AS available,
+                   team.availability @> daterange(n.window_start, n.window_end, '[]') AS available,
                    team.days_since, team.recent
             FROM needs n, team
             WHERE n.status IN ('open', 'proposed')
               AND n.window_end >= rm_today()
-              AND ((team.service_radius_m IS NOT NULL AND ST_DWithin(n.geom::geography, team.geog, team.service_radius_m))
-                   OR (team.service_area IS NOT NULL AND ST_Covers(team.service_area, n.geom)))
+              -- index pre-filter (needs_geog_gix, needs_geom_cover_gix); rm_team_reaches decides
+              AND (ST_DWithin(n.geom::geography, team.geog, coalesce(team.service_radius_m, 0)) OR ST_Covers(team.service_area, n.geom))
+              AND rm_team_reaches(team.geom, team.service_radius_m, team.service_area, n.geom)
               AND (cardinality(n.required_skills) = 0 OR n.required_skills && team.skills)
               AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.need_id = n.id AND x.team_id = team.id AND x.status IN ('proposed', 'accepted'))
         )
-        SELECT m.*, round((100 * (0.35 * m.d + 0.30 * m.s + 0.20 * m.c + 0.15 * m.l))::numeric, 2)::float8 AS score
+        SELECT m.*,
+               -- C is 0 when the team has not declared itself available for the need's whole window.
+               rm_match_score(m.distance_m, m.reach_m, cardinality(m.covered), cardinality(m.required_skills),
+                              CASE WHEN m.available THEN m.free_capacity ELSE 0 END, m.still_needed, m.days_since, m.recent) AS score
         FROM (
             SELECT x.*,
-                   CASE WHEN x.reach_m > 0 THEN greatest(0, 1 - x.distance_m / x.reach_m) ELSE 0 END AS d,
                    CASE WHEN cardinality(x.required_skills) = 0 THEN 1.0
-                        ELSE cardinality(x.covered)::float8 / cardinality(x.required_skills) END AS s,
-                   CASE WHEN NOT x.available OR x.still_needed <= 0 THEN 0
-                        ELSE least(greatest(x.free_capacity, 0), x.still_needed)::float8 / x.still_needed END AS c,
-                   0.5 * least(coalesce(x.days_since, 90), 90) / 90.0 + 0.5 / (1 + x.recent) AS l
+                        ELSE cardinality(x.covered)::float8 / cardinality(x.required_skills) END AS s
             FROM candidates x) m
         WHERE m.still_needed > 0
         ORDER BY score DESC, array_position(ARRAY['urgent', 'high', 'normal', 'low'], m.priority), distance_m, id

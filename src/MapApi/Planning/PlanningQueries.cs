@@ -1,24 +1,24 @@
+using ResourceMap.Api.Matching;
+
 namespace ResourceMap.Api.Planning;
 
 /// <summary>
-/// Where difficult areas lack teams. A village is covered by an active team whose service radius
-/// reaches it (distance on the ellipsoid) or whose service area holds it, as in matching. A constant
-/// pre-filter (the largest radius of any active team) lets the geography GiST index find candidates;
-/// the per-team radius then decides. That bound is a scalar subquery evaluated once per statement
-/// (an init plan), so it costs no extra round trip.
+/// Where difficult areas lack teams. A village is covered by each active team that reaches it — rm_team_reaches, the
+/// same rule as matching — found through the teams' own reach boxes (MatchingQueries.TeamsNear, divisor 1).
 /// </summary>
 public static class PlanningQueries
 {
-    const string MaxReach = "(SELECT coalesce(max(service_radius_m), 0) FROM teams WHERE status = 'active')";
+    /// <summary>Active teams that reach the village v.</summary>
+    // A join, not IN: a correlated IN (… UNION …) is re-run per team row.
+    static readonly string TeamsReaching = $"""
+        FROM ({MatchingQueries.TeamsNear("v.geom", 1)}) near JOIN teams t ON t.id = near.id
+        WHERE t.status = 'active' AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, v.geom)
+        """;
 
     public static string Coverage(bool adminUnit, bool uncoveredOnly) => $"""
         WITH villages AS (
             SELECT v.*,
-                   (SELECT count(*) FROM teams t
-                    WHERE t.status = 'active'
-                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, {MaxReach})
-                            AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
-                           OR ST_Covers(t.service_area, v.geom))) AS teams_in_reach,
+                   (SELECT count(*) {TeamsReaching}) AS teams_in_reach,
                    (SELECT round(ST_Distance(t.geom::geography, v.geom::geography))
                     FROM teams t WHERE t.status = 'active'
                     ORDER BY t.geom::geography <-> v.geom::geography
@@ -41,17 +41,14 @@ public static class PlanningQueries
         """;
 
     /// <summary>One row per admin unit of a level in force on @date: what is there and what is missing.</summary>
-    public const string Summary = $"""
+    public static readonly string Summary = $"""
         SELECT a.code, a.name,
                (SELECT count(*) FROM teams t WHERE ST_Intersects(a.geom, t.geom)) AS teams,
                (SELECT count(*) FROM teams t WHERE t.status = 'active' AND ST_Intersects(a.geom, t.geom)) AS active_teams,
                (SELECT coalesce(sum(t.capacity), 0) FROM teams t WHERE t.status = 'active' AND ST_Intersects(a.geom, t.geom)) AS active_capacity,
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)) AS hardship_villages,
                (SELECT count(*) FROM hardship_villages v WHERE ST_Intersects(a.geom, v.geom)
-                  AND NOT EXISTS (SELECT 1 FROM teams t WHERE t.status = 'active'
-                      AND ((ST_DWithin(t.geom::geography, v.geom::geography, {MaxReach})
-                            AND ST_DWithin(t.geom::geography, v.geom::geography, coalesce(t.service_radius_m, 0)))
-                           OR ST_Covers(t.service_area, v.geom)))) AS uncovered_villages,
+                  AND NOT EXISTS (SELECT 1 {TeamsReaching})) AS uncovered_villages,
                (SELECT count(*) FROM red_sites s WHERE ST_Intersects(a.geom, s.geom)) AS red_addresses,
                (SELECT count(*) FROM needs n WHERE n.status IN ('open', 'proposed') AND ST_Intersects(a.geom, n.geom)) AS open_needs,
                (SELECT coalesce(sum(x.participants), 0) FROM activities x WHERE ST_Intersects(a.geom, x.geom)) AS activity_participants

@@ -1,4 +1,3 @@
-using Npgsql;
 using ResourceMap.Api.Infrastructure;
 
 namespace ResourceMap.Api.Skills;
@@ -16,7 +15,7 @@ public static class SkillsApi
         return app;
     }
 
-    static async Task<IResult> ListSkills(NpgsqlDataSource db, CancellationToken ct)
+    static async Task<IResult> ListSkills(ReadDb db, CancellationToken ct)
     {
         var skills = new List<Skill>();
         await using var conn = await db.OpenConnectionAsync(ct);

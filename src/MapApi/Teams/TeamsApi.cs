@@ -21,7 +21,8 @@ public static class TeamsApi
         long NeedId, string Title, string Category, string Priority, string Status, double Lon, double Lat,
         DateOnly WindowStart, DateOnly WindowEnd, string[] RequiredSkills, double DistanceM,
         string[] SkillsCovered, string[] SkillsMissing, double SkillCoverage, int VolunteersStillNeeded,
-        int FreeCapacity, bool Available, double Score, string Reasons, string ReasonsVi);
+        int FreeCapacity, bool Available, double Score, string Reasons, string ReasonsVi,
+        double ReachM, int? DaysSinceLastAssignment, int RecentAssignments);
     public sealed record NearbyNeedsResponse(long TeamId, IReadOnlyList<NearbyNeed> Needs, string ScoreFormula);
 
 
@@ -237,7 +238,8 @@ public static class TeamsApi
                     r.GetFieldValue<DateOnly>(r.GetOrdinal("window_start")), r.GetFieldValue<DateOnly>(r.GetOrdinal("window_end")),
                     r.GetFieldValue<string[]>(r.GetOrdinal("required_skills")), Math.Round(distance, 1), covered, missing,
                     r.GetDouble(r.GetOrdinal("s")), r.GetInt32(r.GetOrdinal("still_needed")), free,
-                    r.GetBoolean(r.GetOrdinal("available")), r.GetDouble(r.GetOrdinal("score")), en, vi));
+                    r.GetBoolean(r.GetOrdinal("available")), r.GetDouble(r.GetOrdinal("score")), en, vi,
+                    Math.Round(r.GetDouble(r.GetOrdinal("reach_m")), 1), days, r.GetInt32(r.GetOrdinal("recent"))));
             }
         }
         return ApiJson.Ok(new NearbyNeedsResponse(id, needs, MatchingQueries.ScoreFormula));

@@ -14,7 +14,8 @@ public sealed class AuthTests(FixtureApiFactory app) : IClassFixture<FixtureApiF
         Assert.Equal(200, (int)response.StatusCode);
         var body = await response.ReadJsonAsync();
         Assert.Equal("Bearer", body["token_type"]!.GetValue<string>());
-        Assert.Equal(8 * 3600, body["expires_in"]!.GetValue<int>());
+        Assert.Equal(15 * 60, body["expires_in"]!.GetValue<int>());
+        Assert.Equal(43, body["refresh_token"]!.GetValue<string>().Length);
         Assert.Equal("coord1", body["user"]!["username"]!.GetValue<string>());
         Assert.Equal("coordinator", body["user"]!["role"]!.GetValue<string>());
         Assert.Null(body["user"]!["team_id"]);

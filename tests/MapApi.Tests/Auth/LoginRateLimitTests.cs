@@ -16,10 +16,12 @@ public sealed class LoginRateLimitTests(StrictLoginFactory app) : IClassFixture<
     {
         var client = app.CreateClient();
         for (var i = 0; i < 3; i++)
-            await (await client.PostAsJsonAsync("/api/auth/token", new { username = "coordinator", password = $"guess-{i}" })).AssertProblemAsync(401);
-        var throttled = await client.PostAsJsonAsync("/api/auth/token", new { username = "coordinator", password = "guess-4" });
-        await throttled.AssertProblemAsync(429);
-        Assert.Equal("60", throttled.Headers.RetryAfter?.ToString());
+            await (await client.PostAsJsonAsync("/api/auth/token", new { username = $"someone-{i}", password = $"guess-{i}" })).AssertProblemAsync(401);
+        var throttled = await client.PostAsJsonAsync("/api/auth/token", new { username = "someone-else", password = "guess-4" });
+        // A fourth username from the same address: the per-address limit, not the per-account one.
+        var problem = await throttled.AssertProblemAsync(429);
+        Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Contains("from one address", problem["detail"]!.GetValue<string>());
         // Reads are not throttled.
         Assert.Equal(200, (int)(await client.GetAsync("/api/layers")).StatusCode);
     }

@@ -100,7 +100,8 @@ public sealed class PrivateDataSweepTests(FixtureApiFactory app, Xunit.Abstracti
         foreach (var (path, item) in document["paths"]!.AsObject())
         foreach (var (method, _) in item!.AsObject())
         {
-            if (method == "get" || path is "/api/auth/token" or "/api/auth/refresh") continue;
+            // Sign-in, refresh and logout take their credential in the body, not a bearer token.
+            if (method == "get" || path is "/api/auth/token" or "/api/auth/refresh" or "/api/auth/logout") continue;
             var url = Regex.Replace(path, @"\{\w+\}", "1");
             foreach (var (label, token) in new (string, string?)[] { ("anonymous", null) }.Concat(forged.Select(f => (f.Item1, (string?)f.Item2))))
             {

@@ -47,8 +47,11 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
         }
         var scores = matches.Select(m => m["score"]!.GetValue<double>()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);
-        // Team 3, 40 days since its last assignment, says so.
-        Assert.EndsWith("last assigned 40 days ago", matches.Single(m => m["team_id"]!.GetValue<long>() == Fixture.NamTraMy)["reasons"]!.GetValue<string>());
+        // Team 3, assigned 40 days before the fixture was built, says how many of Vietnam's days ago that is now
+        // (41 if midnight in Vietnam fell between the fixture and this request — 17:00 UTC).
+        var days = await app.ScalarAsync<int>("SELECT rm_today() - (last_assigned_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM teams WHERE id = @id", ("id", Fixture.NamTraMy));
+        Assert.InRange(days, 40, 41);
+        Assert.EndsWith($"last assigned {days} days ago", matches.Single(m => m["team_id"]!.GetValue<long>() == Fixture.NamTraMy)["reasons"]!.GetValue<string>());
     }
 
     [Fact]
@@ -73,6 +76,37 @@ public sealed class MatchingTests(FixtureApiFactory app) : IClassFixture<Fixture
         Assert.Contains("1/2 skills", partial["reasons"]!.GetValue<string>());
         foreach (var m in soon) Assert.Equal(MatchScore.Recompute(m, 3), m["score"]!.GetValue<double>(), 2);
         Assert.Equal(soon.Select(m => m["score"]!.GetValue<double>()).OrderByDescending(s => s), soon.Select(m => m["score"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Nearby_needs_of_a_team_are_in_its_reach_and_ordered_by_the_same_documented_score()
+    {
+        var coordinator = await app.LoginAsync("coord1");
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 8, skills: ["construction", "first-aid"]));
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 2, skills: ["teaching"], startInDays: 2));
+        await NeedRequests.CreateAsync(coordinator, NeedRequests.VillageNeed(volunteers: 3, skills: [], startInDays: 200));
+        var seen = 0;
+        var unavailable = 0;
+        foreach (var team in new[] { Fixture.TraMy, Fixture.TamKy, Fixture.NamTraMy, Fixture.ServiceArea, Fixture.Unavailable })
+        {
+            var body = await (await app.CreateClient().GetAsync($"/api/teams/{team}/nearby-needs?limit=100")).ReadJsonAsync();
+            Assert.Contains("0.35·D + 0.30·S + 0.20·C + 0.15·L", body["score_formula"]!.GetValue<string>());
+            var needs = body["needs"]!.AsArray().Select(n => n!).ToList();
+            foreach (var n in needs)
+            {
+                Assert.True(await app.ScalarAsync<bool>("""
+                    SELECT ST_DWithin(t.geom::geography, n.geom::geography, t.service_radius_m) OR coalesce(ST_Covers(t.service_area, n.geom), false)
+                    FROM teams t, needs n WHERE t.id = @t AND n.id = @n
+                    """, ("t", team), ("n", n["need_id"]!.GetValue<long>())), $"need {n["need_id"]} is out of team {team}'s reach");
+                Assert.Equal(MatchScore.RecomputeNearby(n), n["score"]!.GetValue<double>(), 2);
+                if (!n["available"]!.GetValue<bool>()) unavailable++;
+            }
+            var scores = needs.Select(n => n["score"]!.GetValue<double>()).ToList();
+            Assert.Equal(scores.OrderByDescending(s => s), scores);
+            seen += needs.Count;
+        }
+        Assert.True(seen >= 5, $"only {seen} nearby needs were scored");
+        Assert.True(unavailable > 0, "no need outside a team's availability: C = 0 was not exercised");
     }
 
     [Theory]

@@ -11,10 +11,26 @@ namespace ResourceMap.Tests.Web;
 /// seeded database copy, and Debian's headless Chromium driven by Microsoft.Playwright. Playwright's own browser
 /// download cannot work offline; its driver (a bundled Node) ships inside the NuGet package's build output.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-    public MapApiFactory App { get; } = new();
+    public MapApiFactory App { get; private set; } = null!;
+    /// <summary>The deployer's own tile server, stood in for by a local one (RESOURCEMAP_BASEMAP_URL points at it).</summary>
+    public LocalTileServer Tiles { get; } = new();
+    /// <summary>Loopback origins besides the app that the page may reach (the tile source).</summary>
+    protected List<string> LocalOrigins { get; } = [];
+
+    /// <summary>The tile template handed to the app; a derived fixture points it elsewhere (e.g. a dead port).</summary>
+    protected virtual string BasemapUrl => Tiles.Template;
+
+    sealed class App_(string basemapUrl) : MapApiFactory
+    {
+        protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            builder.UseSetting("RESOURCEMAP_BASEMAP_URL", basemapUrl);
+            builder.UseSetting("RESOURCEMAP_BASEMAP_ATTRIBUTION", "Ô bản đồ thử nghiệm (máy chủ cục bộ)");
+        }
+    }
     public string BaseUrl { get; private set; } = "";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
@@ -31,6 +47,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        App = new App_(BasemapUrl);
+        LocalOrigins.Add(new Uri(BasemapUrl.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0")).GetLeftPart(UriPartial.Authority));
         await ((IAsyncLifetime)App).InitializeAsync();
         App.UseKestrel(0); // a free port chosen by the OS
         App.StartServer();
@@ -47,14 +65,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page; any request leaving the test server fails the test (nothing from the internet).</summary>
+    /// <summary>A fresh page; any request leaving the test server and its local tile source is aborted and listed (nothing from the internet).</summary>
     public async Task<(IBrowserContext Context, IPage Page, List<string> External)> NewPageAsync(int width = 1280, int height = 800, string locale = "vi-VN")
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale });
         var external = new List<string>();
         await context.RouteAsync("**/*", async route =>
         {
-            if (route.Request.Url.StartsWith(BaseUrl, StringComparison.Ordinal)) await route.ContinueAsync();
+            var url = route.Request.Url;
+            if (url.StartsWith(BaseUrl + "/", StringComparison.Ordinal) || LocalOrigins.Any(o => url.StartsWith(o + "/", StringComparison.Ordinal)))
+                await route.ContinueAsync();
             else { lock (external) external.Add(route.Request.Url); await route.AbortAsync(); }
         });
         var page = await context.NewPageAsync();
@@ -66,5 +86,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         Playwright?.Dispose();
         await ((IAsyncLifetime)App).DisposeAsync();
+        Tiles.Dispose();
     }
+}
+
+/// <summary>The same app with its tile source on a dead loopback port: the page must fall back to the offline basemap.</summary>
+public sealed class DeadTileSourceBrowserFixture : BrowserFixture
+{
+    readonly string dead = $"http://127.0.0.1:{LocalTileServer.FreePort()}/{{z}}/{{x}}/{{y}}.png";
+    protected override string BasemapUrl => dead;
 }

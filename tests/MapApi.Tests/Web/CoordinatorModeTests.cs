@@ -178,7 +178,8 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await using var __ = context;
         await page.GotoAsync($"{web.BaseUrl}/#map=12/{place.Lat:0.00000}/{place.Lon:0.00000}&layers=admin");
         await page.Locator("body.ready").WaitForAsync();
-        await page.Locator("#lang-toggle").ClickAsync();
+        // The switch reloads the page: wait for the new document, not the old one that already says 'en'.
+        await page.RunAndWaitForNavigationAsync(() => page.Locator("#lang-toggle").ClickAsync());
         await page.WaitForFunctionAsync("document.documentElement.lang === 'en' && document.querySelector('body.ready')");
         await LoginAsync(page, "coord-phone");
 

@@ -12,6 +12,14 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
     static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png") });
 
+    /// <summary>JS: how many features of a layer the markers on the map stand for (single markers, server clusters,
+    /// and the layer's share of the browser's clusters).</summary>
+    public static string ShownCount(string layer) => $$"""
+        [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')].reduce((n, e) =>
+          n + (e.hasAttribute('data-client-cluster') ? Number(e.getAttribute('data-count-{{layer}}') ?? 0)
+               : e.dataset.layer === '{{layer}}' ? Number(e.dataset.count ?? 1) : 0), 0)
+        """;
+
     static async Task<JsonNode> ReadJsonAsync(IResponse response) => JsonNode.Parse(await response.TextAsync())!;
 
     [Fact]
@@ -22,11 +30,12 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         var teamsResponse = page.WaitForResponseAsync(r => r.Url.Contains("/api/layers/teams/clusters") && r.Status == 200);
         await page.GotoAsync(web.BaseUrl + "/" + QuangNamView);
         var body = await ReadJsonAsync(await teamsResponse);
-        var expected = body["features"]!.AsArray().Count;
-        Assert.True(expected > 0, "the seed data has teams in Quảng Nam");
-
-        await page.WaitForFunctionAsync($"document.querySelectorAll('.leaflet-marker-pane .rm-teams').length === {expected}");
-        Assert.Equal(expected, await page.Locator(".leaflet-marker-pane .rm-teams").CountAsync());
+        var features = body["features"]!.AsArray();
+        Assert.True(features.Count > 0, "the seed data has teams in Quảng Nam");
+        // Every team the API returned is on the map, alone or inside a cluster whose count includes it.
+        var expected = features.Sum(f => f!["properties"]!["count"]?.GetValue<long>() ?? 1);
+        await page.WaitForFunctionAsync($"{ShownCount("teams")} === {expected}");
+        Assert.True(await page.Locator(".leaflet-marker-pane .leaflet-marker-icon").CountAsync() <= features.Count + 200);
         Assert.Equal("vi", await page.GetAttributeAsync("html", "lang"));
         Assert.Equal("Bản đồ số hóa nguồn lực tình nguyện", (await page.TextContentAsync("h1"))!.Trim());
         // The legend shows the layer's count from /api/layers.
@@ -170,5 +179,57 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         await ShotAsync(page, "07-phone-legend");
         await page.Locator("#legend-close").ClickAsync();
         await page.Locator("#legend").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+    }
+
+    [Fact]
+    public async Task The_header_has_a_page_menu_other_pages_extend_and_Escape_closes_it()
+    {
+        var (context, page, _) = await web.NewPageAsync(375, 812);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        var toggle = page.Locator("#nav-toggle");
+        Assert.Equal("Trang", (await toggle.TextContentAsync())!.Trim());
+        await toggle.ClickAsync();
+        await page.Locator("#nav-links").WaitForAsync();
+        Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
+        Assert.Equal("Bản đồ", (await page.Locator("#nav-links a").First.TextContentAsync())!.Trim());
+        Assert.Equal("/swagger", await page.Locator("#nav-links a", new() { HasText = "Tài liệu API" }).GetAttributeAsync("href"));
+        await page.Keyboard.PressAsync("Escape");
+        await page.Locator("#nav-links").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        Assert.Equal("nav-toggle", await page.EvaluateAsync<string>("document.activeElement.id"));
+    }
+
+    [Theory]
+    [InlineData(1366, 768, "10-street-detail-configured-source")]
+    [InlineData(375, 812, "10-street-detail-configured-source-phone")]
+    public async Task A_configured_tile_server_gives_street_detail_at_commune_level_with_its_attribution(int width, int height, string shot)
+    {
+        var (context, page, external) = await web.NewPageAsync(width, height);
+        await using var __ = context;
+        var before = web.Tiles.TilesServed;
+        await page.GotoAsync(web.BaseUrl + "/#map=15/15.06/108.10&layers=hardship-villages");
+        await page.Locator("body.ready").WaitForAsync();
+        // Tiles from the deployer's server (here a local one) fill the view; no fallback notice.
+        await page.WaitForFunctionAsync($"document.querySelectorAll('img.leaflet-tile-loaded[src^=\"{web.Tiles.Origin}/15/\"]').length >= 4");
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'street'");
+        Assert.True(web.Tiles.TilesServed - before >= 4);
+        Assert.False(await page.Locator("#basemap-notice").IsVisibleAsync());
+        Assert.Contains("Ô bản đồ thử nghiệm", await page.Locator(".leaflet-control-attribution").TextContentAsync());
+        // The offline basemap steps aside (no land polygons over the tiles).
+        Assert.Equal(0, await page.Locator(".leaflet-basemap-pane path").CountAsync());
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await ShotAsync(page, shot);
+
+        // The switcher: the offline basemap on demand, and the link keeps the choice.
+        await page.Locator("#basemap-toggle").ClickAsync();
+        await page.Locator("#basemap-list input[value=offline]").CheckAsync();
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'offline' && document.querySelectorAll('.leaflet-basemap-pane path').length > 0");
+        await page.WaitForFunctionAsync("new URLSearchParams(location.hash.slice(1)).get('basemap') === 'offline'");
+        Assert.Equal(0, await page.Locator("img.leaflet-tile").CountAsync());
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("document.body.dataset.basemap === 'offline'");
+        Assert.Empty(external);
     }
 }

@@ -3,11 +3,13 @@
 // see ranked matching teams with lines to the need and the reasons in words, propose a team, accept the
 // proposal, move the need along the transitions the API offers (next_statuses), and list needs by status.
 /* global L */
-import { api, ApiError, token, setToken } from './api.js';
+import { api as request, ApiError, token, setToken } from './api.js';
 import { el } from './dom.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
 const USER_KEY = 'resourcemap.user';
+const REFRESH_KEY = 'resourcemap.refresh';
+const EXPIRES_KEY = 'resourcemap.expires';
 const STATUSES = ['open', 'proposed', 'accepted', 'in-progress', 'done', 'declined', 'cancelled'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CATEGORIES = ['housing', 'education', 'health', 'environment', 'digital', 'infrastructure', 'other'];
@@ -42,6 +44,37 @@ export function init(context) {
 
 function announce(message) { $('#status').textContent = message; }
 
+// ---------- short-lived access tokens ----------
+// Access tokens last minutes (expires_in). The refresh token (sessionStorage) is traded via POST /api/auth/refresh
+// for a new pair shortly before the access token expires, and once more on a 401; then the request is repeated.
+// Refresh tokens work once, so concurrent callers share one refresh.
+
+let refreshing = null;
+
+export async function api(path, options) {
+  const auth = /^\/api\/auth\/(token|refresh|logout)$/.test(path); // these never need a refresh first
+  if (!auth && sessionStorage.getItem(REFRESH_KEY) && Date.now() > Number(sessionStorage.getItem(EXPIRES_KEY)) - 60000) await refresh();
+  try { return await request(path, options); } catch (error) {
+    if (auth || !(error instanceof ApiError) || error.status !== 401 || !sessionStorage.getItem(REFRESH_KEY)) throw error;
+    if (!(await refresh())) throw error;
+    return request(path, options);
+  }
+}
+
+function keepTokens(response) {
+  setToken(response.access_token);
+  if (response.refresh_token) sessionStorage.setItem(REFRESH_KEY, response.refresh_token);
+  sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + (response.expires_in ?? 0) * 1000));
+}
+
+function refresh() {
+  refreshing ??= request('/api/auth/refresh', { method: 'POST', body: { refresh_token: sessionStorage.getItem(REFRESH_KEY) } })
+    .then(r => { keepTokens(r); return true; })
+    .catch(() => { sessionStorage.removeItem(REFRESH_KEY); return false; })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
 // ---------- API problems as readable messages ----------
 
 /** One line for an error: the problem's detail (its validation errors listed), or a plain-language fallback. */
@@ -64,7 +97,7 @@ function problemView(error) {
   return box;
 }
 
-/** A 401 while signed in means the token ran out (tokens last 8 hours, and end with a server restart). */
+/** A 401 while signed in, after a refresh was tried, means the session ended (signed out, expired, or the account changed). */
 function sessionExpired(error) {
   if (!(error instanceof ApiError) || error.status !== 401 || !user) return false;
   logout();
@@ -93,7 +126,7 @@ async function login(e) {
   const username = $('#login-username').value.trim(), password = $('#login-password').value;
   try {
     const response = await api('/api/auth/token', { method: 'POST', body: { username, password } });
-    setToken(response.access_token);
+    keepTokens(response);
     user = response.user;
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
     $('#login-password').value = '';
@@ -107,6 +140,10 @@ async function login(e) {
 }
 
 function logout() {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (refreshToken) request('/api/auth/logout', { method: 'POST', body: { refresh_token: refreshToken } }).catch(() => {});
+  sessionStorage.removeItem(REFRESH_KEY);
+  sessionStorage.removeItem(EXPIRES_KEY);
   setToken(null);
   sessionStorage.removeItem(USER_KEY);
   user = null;

@@ -26,10 +26,13 @@ export function tOr(key, fallback) {
 
 /** Fills data-i18n (text) and data-i18n-<attr> (attributes) of every element under root. */
 export function applyTranslations(root) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  // A key missing from the language file keeps the text written in the HTML (pages added by others).
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = tOr(el.dataset.i18n, el.textContent.trim() || el.dataset.i18n);
   for (const el of root.querySelectorAll('*')) {
     for (const attr of el.getAttributeNames()) {
-      if (attr.startsWith('data-i18n-')) el.setAttribute(attr.slice('data-i18n-'.length), t(el.getAttribute(attr)));
+      if (!attr.startsWith('data-i18n-')) continue;
+      const target = attr.slice('data-i18n-'.length);
+      el.setAttribute(target, tOr(el.getAttribute(attr), el.getAttribute(target) ?? el.getAttribute(attr)));
     }
   }
 }

@@ -49,16 +49,28 @@ export function featureIcon(layer, feature) {
   let size = 20;
   if (layer === 'needs' && ['high', 'urgent'].includes(feature.properties?.priority)) size = 24;
   if (layer === 'border-markers' && feature.properties?.marker_type === 'stake') size = 14;
-  return L.divIcon({ className: `rm-marker rm-${layer}`, html: symbolSvg(layer, size), iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2] });
+  // The symbol keeps its size; the target around it is at least 24 px (WCAG 2.2 target size).
+  const box = Math.max(24, size);
+  return L.divIcon({ className: `rm-marker rm-${layer}`, html: symbolSvg(layer, size), iconSize: [box, box], iconAnchor: [box / 2, box / 2], popupAnchor: [0, -size / 2] });
 }
 
-export function clusterIcon(layer, count, label) {
-  const size = Math.round(Math.min(56, 26 + Math.log10(count) * 9));
-  const { colour } = LAYER_STYLE[layer] ?? LAYER_STYLE.teams;
-  const text = count >= 10000 ? `${Math.round(count / 1000)}k` : count >= 1000 ? `${(count / 1000).toFixed(1)}k` : String(count);
+/** A cluster: its total in the middle, and a ring with each layer's share in that layer's colour. */
+export function clusterIcon(counts, label) {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  const count = entries.reduce((a, [, n]) => a + n, 0);
+  const size = Math.round(Math.min(58, 30 + Math.log10(Math.max(1, count)) * 9));
+  let at = 0;
+  const stops = entries.map(([id, n]) => {
+    const { colour } = LAYER_STYLE[id] ?? LAYER_STYLE.teams;
+    const from = at; at += n / count * 360;
+    return `${colour} ${from.toFixed(1)}deg ${at.toFixed(1)}deg`;
+  });
+  const single = entries.length === 1 ? entries[0][0] : null;
+  const text = new Intl.NumberFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { notation: count >= 10000 ? 'compact' : 'standard', maximumFractionDigits: 1 }).format(count);
   return L.divIcon({
-    className: `rm-cluster rm-${layer}`,
-    html: `<span class="rm-cluster-bubble" style="--c:${colour};width:${size}px;height:${size}px" aria-label="${label}">${symbolSvg(layer, 12, 'rm-cluster-symbol')}<b>${text}</b></span>`,
+    className: `rm-cluster ${single ? `rm-${single}` : 'rm-mixed'}`,
+    html: `<span class="rm-cluster-bubble" style="--ring:conic-gradient(${stops.join(',')});width:${size}px;height:${size}px" title="${label.replaceAll('"', '&quot;')}">` +
+      `${single ? symbolSvg(single, 11, 'rm-cluster-symbol') : ''}<b>${text}</b></span>`,
     iconSize: [size, size], iconAnchor: [size / 2, size / 2],
   });
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Npgsql;
+using ResourceMap.Api.Infrastructure;
+
+namespace ResourceMap.Bench;
+
+/// <summary>What the read paths cost the writes: storage of the issue-10 structures, and insert/move/delete per team row.</summary>
+public static class Storage
+{
+    /// <summary>Indexes, columns and triggers added for the read paths (issue 10), dropped at the end to measure writes without them.</summary>
+    public static readonly string[] AddedIndexes =
+    [
+        "teams_reach_box_8_gix", "teams_reach_box_4_gix", "teams_reach_box_2_gix", "teams_reach_box_1_gix",
+        "teams_active_service_area_gix", "teams_geom_cover_gix",
+    ];
+
+    public static async Task PrintAsync(NpgsqlDataSource db, int teams)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var r = await conn.Command("""
+            SELECT c.relname, pg_relation_size(c.oid), c.relname = ANY(@added)
+            FROM pg_class c WHERE c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'teams'::regclass) OR c.oid = 'teams'::regclass
+            ORDER BY c.relkind DESC, c.relname
+            """, ("added", AddedIndexes)).ExecuteReaderAsync();
+        long added = 0, total = 0;
+        Console.WriteLine($"Storage of the teams table at {teams:N0} teams (MB; * = added for issue 10):");
+        while (await r.ReadAsync())
+        {
+            var mb = r.GetInt64(1) / 1048576.0;
+            total += r.GetInt64(1);
+            if (r.GetBoolean(2)) added += r.GetInt64(1);
+            Console.WriteLine($"  {(r.GetBoolean(2) ? "*" : " ")} {r.GetString(0),-36} {mb,9:0.0}");
+        }
+        await r.DisposeAsync();
+        var availability = (long)(await conn.Command("SELECT coalesce(sum(pg_column_size(availability)), 0) FROM teams").ExecuteScalarAsync())!;
+        Console.WriteLine($"  * teams.availability column (datemultirange)  {availability / 1048576.0,9:0.0}");
+        Console.WriteLine($"  added {(added + availability) / 1048576.0:0.0} MB of {total / 1048576.0:0.0} MB");
+    }
+}
+
+public static class Writes
+{
+    const string Insert = """
+        WITH t AS (
+            INSERT INTO teams (name, team_type, parent_unit, skills, capacity, service_radius_m, geom, source_id, is_sample)
+            VALUES ('Bench write', 'club', 'Bench', ARRAY['first-aid'], 10, 30000, ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), 'bench', true)
+            RETURNING id)
+        INSERT INTO team_availability (team_id, period) SELECT id, daterange(rm_today(), rm_today() + 90, '[]') FROM t RETURNING team_id
+        """;
+
+    public static async Task RunAsync(NpgsqlDataSource db, int rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Writes, one team per statement ({rows} each; ms per row, p50 / mean):");
+        var with = await MeasureAsync(db, rows);
+        await using (var conn = await db.OpenConnectionAsync())
+        {
+            foreach (var index in Storage.AddedIndexes)
+                await conn.Command($"DROP INDEX {index}").ExecuteNonQueryAsync();
+            await conn.Command("CREATE INDEX teams_geom_gix ON teams USING gist (geom)").ExecuteNonQueryAsync();
+            foreach (var trigger in new[] { "inserted", "deleted", "updated" })
+                await conn.Command($"DROP TRIGGER team_availability_{trigger} ON team_availability").ExecuteNonQueryAsync();
+        }
+        var without = await MeasureAsync(db, rows);
+        foreach (var op in with.Keys)
+            Console.WriteLine($"  {op,-8} with issue-10 indexes and triggers {with[op].P50,6:0.00} / {with[op].Mean,6:0.00}   " +
+                              $"without {without[op].P50,6:0.00} / {without[op].Mean,6:0.00}   ×{with[op].Mean / without[op].Mean:0.0}");
+    }
+
+    static async Task<Dictionary<string, (double P50, double Mean)>> MeasureAsync(NpgsqlDataSource db, int rows)
+    {
+        var random = new Random(11);
+        var ids = new List<long>();
+        var times = new Dictionary<string, List<double>> { ["insert"] = [], ["move"] = [], ["delete"] = [] };
+        await using var conn = await db.OpenConnectionAsync();
+        async Task Timed(string op, Func<Task> action)
+        {
+            var sw = Stopwatch.StartNew();
+            await action();
+            times[op].Add(sw.Elapsed.TotalMilliseconds);
+        }
+        for (var i = 0; i < rows; i++)
+            await Timed("insert", async () => ids.Add((long)(await conn.Command(Insert,
+                ("lon", 104 + random.NextDouble() * 4), ("lat", 10 + random.NextDouble() * 10)).ExecuteScalarAsync())!));
+        foreach (var id in ids)
+            await Timed("move", () => conn.Command("UPDATE teams SET geom = ST_SetSRID(ST_MakePoint(@lon, @lat), 4326) WHERE id = @id",
+                ("lon", 104 + random.NextDouble() * 4), ("lat", 10 + random.NextDouble() * 10), ("id", id)).ExecuteNonQueryAsync());
+        foreach (var id in ids)
+            await Timed("delete", () => conn.Command("DELETE FROM teams WHERE id = @id", ("id", id)).ExecuteNonQueryAsync());
+        return times.ToDictionary(kv => kv.Key, kv =>
+        {
+            var sorted = kv.Value.Order().ToArray();
+            return (sorted[sorted.Length / 2], sorted.Average());
+        });
+    }
+}

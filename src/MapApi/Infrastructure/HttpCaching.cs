@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Net.Http.Headers;
+
+namespace ResourceMap.Api.Infrastructure;
+
+/// <summary>
+/// Compressed and cacheable responses (issue 10): Brotli/gzip for JSON, GeoJSON, vector tiles and the web map's files;
+/// an ETag (and 304 Not Modified) on tiles and catalogue reads; Cache-Control on static files.
+/// </summary>
+public static class HttpCaching
+{
+    static readonly string[] CompressedTypes =
+    [
+        "application/json", "application/problem+json", "application/geo+json", "application/vnd.mapbox-vector-tile",
+        "text/plain", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
+    ];
+
+    /// <summary>GET paths whose body gets an ETag; a matching If-None-Match gets 304 with no body.</summary>
+    static bool Validated(PathString path) =>
+        path.StartsWithSegments("/api/layers") && (path.Value!.EndsWith(".mvt", StringComparison.Ordinal) || path.Value.TrimEnd('/') == "/api/layers")
+        || path.StartsWithSegments("/api/skills");
+
+    public static IServiceCollection AddResourceMapCompression(this IServiceCollection services)
+    {
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = CompressedTypes;
+        });
+        // Fastest: on a small server the CPU spent compressing must not cost more than the bytes saved.
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        return services;
+    }
+
+    public static WebApplication UseResourceMapCaching(this WebApplication app)
+    {
+        app.UseResponseCompression();
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+            {
+                await next();
+                return;
+            }
+            if (!request.Path.StartsWithSegments("/api"))
+            {
+                // Static files: the npm packages and basemap change only with a deployment; the page itself revalidates (ETag).
+                context.Response.OnStarting(() =>
+                {
+                    if (context.Response.StatusCode == 200 && !context.Response.Headers.ContainsKey(HeaderNames.CacheControl))
+                        context.Response.Headers.CacheControl =
+                            request.Path.StartsWithSegments("/vendor") || request.Path.StartsWithSegments("/basemap") ? "public, max-age=86400" : "no-cache";
+                    return Task.CompletedTask;
+                });
+                await next();
+                return;
+            }
+            if (!Validated(request.Path))
+            {
+                await next();
+                return;
+            }
+            var original = context.Response.Body;
+            await using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            try { await next(); }
+            finally { context.Response.Body = original; }
+            if (context.Response.StatusCode == 200)
+            {
+                // Weak: the same entity may be sent Brotli-, gzip- or un-compressed.
+                var etag = $"W/\"{Convert.ToHexString(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))[..32]}\"";
+                context.Response.Headers.ETag = etag;
+                if (request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
+                {
+                    context.Response.StatusCode = StatusCodes.Status304NotModified;
+                    context.Response.ContentLength = null;
+                    return;
+                }
+            }
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, context.RequestAborted);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+// Administrative boundaries: provinces always, districts (before 1 July 2025) from zoom 9, and a
+// highlighted unit when one is chosen by filter or search.
+/* global L */
+import { api } from '../api.js';
+import { state, DISTRICTS_DATE } from './state.js';
+
+const DISTRICTS_FROM_ZOOM = 9;
+let provincesLayer = null, districtsLayer = null, districtsData = null, highlight = null;
+
+/** Draws the provinces; returns them as { code, name } sorted by Vietnamese name (for the filter). */
+export async function setupAdmin() {
+  try {
+    const data = await api('/api/admin-units?level=province&geometry=simplified&limit=1000');
+    provincesLayer = L.geoJSON(data, {
+      pane: 'admin', style: { color: '#4a4a4a', weight: 1.4, fill: false, dashArray: '6 3' }, interactive: false,
+    });
+    refreshAdmin();
+    return data.features.map(f => ({ code: f.properties.code, name: f.properties.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  } catch {
+    return [];
+  }
+}
+
+export async function refreshAdmin() {
+  const map = state.map;
+  const on = state.layers.has('admin');
+  if (provincesLayer) { if (on) provincesLayer.addTo(map); else provincesLayer.remove(); }
+  const wantDistricts = on && map.getZoom() >= DISTRICTS_FROM_ZOOM;
+  if (wantDistricts && !districtsData) {
+    districtsData = api(`/api/admin-units?level=district&date=${DISTRICTS_DATE}&geometry=simplified&limit=1000`).catch(() => ({ features: [] }));
+    const data = await districtsData;
+    districtsLayer = L.geoJSON(data, { pane: 'admin', style: { color: '#777', weight: 0.8, fill: false, dashArray: '2 3' }, interactive: false });
+  }
+  if (districtsLayer) { if (state.layers.has('admin') && map.getZoom() >= DISTRICTS_FROM_ZOOM) districtsLayer.addTo(map); else districtsLayer.remove(); }
+}
+
+export async function zoomToAdmin(code, date = null) {
+  try {
+    const unit = await api(`/api/admin-units/${encodeURIComponent(code)}?geometry=simplified${date ? `&date=${date}` : ''}`);
+    highlight?.remove();
+    highlight = L.geoJSON(unit, { pane: 'admin', style: { color: '#b71c1c', weight: 3, fill: false }, interactive: false }).addTo(state.map);
+    state.map.fitBounds(highlight.getBounds(), { padding: [20, 20] });
+  } catch { /* the filter still applies */ }
+}

@@ -1,0 +1,103 @@
+// Popups (key facts) and the details panel (the full public record).
+/* global L */
+import { api } from '../api.js';
+import { el, $ } from '../dom.js';
+import { t } from '../i18n.js';
+import { symbolSvg } from '../symbols.js';
+import * as coordinator from '../coordinator.js';
+import { state, emit } from './state.js';
+import { layerTitle, featureName, formatValue } from './labels.js';
+
+const KEY_FACTS = {
+  'teams': ['team_type', 'parent_unit', 'skills', 'members', 'capacity', 'status'],
+  'red-addresses': ['relic_type', 'rank', 'recognised_year', 'address'],
+  'hardship-villages': ['poverty_rate', 'households', 'ethnic_groups', 'new_rural_criteria_met', 'last_served_on'],
+  'border-areas': ['kind', 'neighbour_country', 'neighbour_province'],
+  'border-markers': ['marker_type', 'neighbour_country'],
+  'needs': ['category', 'priority', 'status', 'volunteers_needed', 'window_start', 'window_end', 'public_summary'],
+  'activities': ['campaign', 'started_on', 'participants', 'beneficiaries'],
+};
+const HIDDEN_FIELDS = new Set(['layer', 'name', 'title', 'is_sample', 'village_id', 'team_id', 'need_id', 'border_area_id', 'cluster']);
+
+function factList(fields, p) {
+  const dl = el('dl', { class: 'facts' });
+  for (const field of fields) {
+    const value = formatValue(field, p[field]);
+    if (value === null) continue;
+    dl.append(el('dt', {}, t(`field.${field}`)), el('dd', {}, value));
+  }
+  return dl;
+}
+
+// A map-level popup, not one bound to the marker: the viewport reload that follows the popup's own
+// auto-pan replaces every marker, and a bound popup would close with its marker.
+export function openPopup(layerId, feature, latlng) {
+  L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(popupContent(layerId, feature)).openOn(state.map);
+}
+
+function popupContent(layerId, feature) {
+  const p = feature.properties;
+  const box = el('div', { class: 'popup', 'data-layer': layerId },
+    el('p', { class: 'popup-layer' }, el('span', { class: 'legend-symbol' }), layerTitle(layerId)),
+    el('h3', {}, featureName(layerId, p)),
+    factList(KEY_FACTS[layerId] ?? [], p));
+  box.querySelector('.legend-symbol').innerHTML = symbolSvg(layerId, 14);
+  if (p.is_sample) box.append(el('p', { class: 'sample-note' }, t('panel.sample')));
+  const actions = el('div', { class: 'popup-actions' },
+    el('button', { type: 'button', class: 'btn btn-primary', onclick: () => openDetails(layerId, feature.id) }, t('popup.details')));
+  if (layerId === 'hardship-villages' && coordinator.canRecordNeeds()) {
+    const [lon, lat] = feature.geometry.coordinates;
+    actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { state.map.closePopup(); coordinator.startNeed({ lon, lat, village: { id: feature.id, name: p.name } }); } }, t('popup.record_need')));
+  }
+  if (layerId === 'needs' && coordinator.signedIn()) {
+    actions.append(el('button', { type: 'button', class: 'btn', onclick: () => { state.map.closePopup(); coordinator.showNeed(feature.id); } }, t('popup.open_need')));
+  }
+  box.append(actions);
+  return box;
+}
+
+export async function openDetails(layerId, id) {
+  showPanel(t('panel.title'), el('p', { class: 'muted' }, t('loading')));
+  try {
+    const feature = await api(`/api/layers/${layerId}/features/${id}`);
+    const p = feature.properties;
+    const fields = Object.keys(p).filter(k => !HIDDEN_FIELDS.has(k));
+    const ordered = [...new Set([...(KEY_FACTS[layerId] ?? []), ...fields])];
+    const body = el('article', { class: 'details', 'data-layer': layerId, 'data-id': feature.id },
+      el('p', { class: 'popup-layer' }, el('span', { class: 'legend-symbol' }), layerTitle(layerId)),
+      el('h3', {}, featureName(layerId, p)),
+      p.is_sample ? el('p', { class: 'sample-note' }, t('panel.sample')) : null,
+      factList(ordered, p));
+    body.querySelector('.legend-symbol').innerHTML = symbolSvg(layerId, 14);
+    showPanel(t('panel.title'), body);
+    state.opened = { layer: layerId, id };
+    emit('feature-opened', state.opened);
+  } catch (e) {
+    showPanel(t('panel.title'), el('p', { class: 'error', role: 'alert' }, t('error.load', { what: layerTitle(layerId) })));
+  }
+}
+
+export function showPanel(title, content) {
+  const panel = $('#panel');
+  $('#panel-title').textContent = title;
+  const body = $('#panel-body');
+  body.replaceChildren(content);
+  panel.hidden = false;
+  document.body.classList.add('panel-open');
+  $('#panel-title').focus({ preventScroll: true });
+}
+
+export function closePanel() {
+  $('#panel').hidden = true;
+  document.body.classList.remove('panel-open');
+  coordinator.clearOverlay();
+  state.opened = null;
+  emit('panel-closed');
+}
+
+export function wirePanel() {
+  $('#panel-close').addEventListener('click', closePanel);
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Escape' && !$('#panel').hidden && !document.querySelector('dialog[open]')) closePanel();
+  });
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Npgsql;
+using ResourceMap.Api.Infrastructure;
+using ResourceMap.Api.Layers;
+using ResourceMap.Tests.Infrastructure;
+
+namespace ResourceMap.Tests.Performance;
+
+/// <summary>Features by bbox (ids first from the covering index, JSON for the page only) against the pre-issue-10 statement.</summary>
+public sealed class FeaturesEquivalenceTests : IAsyncLifetime
+{
+    string database = "";
+    NpgsqlDataSource db = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateMigratedAsync("rm_feat_eq");
+        db = NpgsqlDataSource.Create(TestDatabase.ConnectionString(database));
+        await using var conn = await db.OpenConnectionAsync();
+        await using var command = conn.Command("""
+            SELECT setseed(0.7);
+            INSERT INTO data_sources (id, title, licence, accuracy, is_sample) VALUES ('gen', 'Generated test data', 'n/a', 'synthetic', true);
+            ALTER TABLE teams DISABLE TRIGGER teams_admin_names;
+            INSERT INTO teams (name, team_type, parent_unit, skills, capacity, status, service_radius_m, geom, source_id, is_sample)
+            SELECT 'T' || g, 'club', 'U', ARRAY['a'], g % 30, CASE WHEN g % 9 = 0 THEN 'inactive' ELSE 'active' END, 5000,
+                   ST_SetSRID(ST_MakePoint(round((105 + random() * 4)::numeric, 3)::float8, round((14 + random() * 4)::numeric, 3)::float8), 4326), 'gen', true
+            FROM generate_series(1, 20000) g;
+            """);
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync();
+        await using var vacuum = conn.Command("VACUUM ANALYZE teams");
+        await vacuum.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await db.DisposeAsync();
+        await TestDatabase.DropAsync(database);
+    }
+
+    /// <summary>The statement served before issue 10: JSON for every row in the box, sorted, limited.</summary>
+    static string OldFeatures(LayerDefinition layer, bool after, bool status) =>
+        $"SELECT t.id, {LayerQueries.FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE TRUE\n" +
+        "  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))" +
+        (status ? "\n  AND t.status = ANY(@status)" : "") + (after ? "\n  AND t.id > @after" : "") + "\nORDER BY t.id\nLIMIT @limit + 1";
+
+    static async Task<List<(long, string)>> RunAsync(NpgsqlConnection conn, string sql, double[] box, int limit, long? after, bool status)
+    {
+        await using var command = new NpgsqlCommand(sql, conn);
+        command.Parameters.AddWithValue("layer_id", "teams");
+        command.Parameters.AddWithValue("min_lon", box[0]); command.Parameters.AddWithValue("min_lat", box[1]);
+        command.Parameters.AddWithValue("max_lon", box[2]); command.Parameters.AddWithValue("max_lat", box[3]);
+        command.Parameters.AddWithValue("limit", limit);
+        if (after is not null) command.Parameters.AddWithValue("after", after.Value);
+        if (status) command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { "active" } });
+        var rows = new List<(long, string)>();
+        await using var r = await command.ExecuteReaderAsync();
+        while (await r.ReadAsync()) rows.Add((r.GetInt64(0), r.GetString(1)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task Bbox_pages_are_identical_to_the_old_statement_including_edges_and_paging()
+    {
+        var teams = LayerCatalog.Find("teams")!;
+        var statusFilter = teams.Filters.Single(f => f.Name == "status");
+        var random = new Random(3);
+        await using var conn = await db.OpenConnectionAsync();
+        var compared = 0;
+        for (var i = 0; i < 60; i++)
+        {
+            // Boxes on the 0.001° grid of the points, so points on the box's edges occur.
+            var minLon = Math.Round(104.8 + random.NextDouble() * 4, 3); var minLat = Math.Round(13.8 + random.NextDouble() * 4, 3);
+            var size = Math.Round(0.01 + random.NextDouble() * (i % 3 == 0 ? 3 : 0.3), 3);
+            double[] box = [minLon, minLat, Math.Round(minLon + size, 3), Math.Round(minLat + size * 0.8, 3)];
+            var status = i % 4 == 1;
+            var limit = new[] { 1, 10, 100, 1000 }[i % 4];
+            long? after = null;
+            for (var page = 0; page < 3; page++)
+            {
+                var query = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: after is not null,
+                    Filters: status ? [statusFilter] : []);
+                var expected = await RunAsync(conn, OldFeatures(teams, after is not null, status), box, limit, after, status);
+                var actual = await RunAsync(conn, LayerQueries.Features(teams, query), box, limit, after, status);
+                Assert.Equal(expected, actual);
+                compared += expected.Count;
+                if (expected.Count <= limit) break;
+                after = expected[limit - 1].Item1;
+            }
+        }
+        Assert.True(compared > 5000, $"only {compared.ToString(CultureInfo.InvariantCulture)} features compared");
+    }
+}
