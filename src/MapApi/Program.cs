@@ -1,15 +1,20 @@
+using ResourceMap.Api.Activities;
 using ResourceMap.Api.AdminUnits;
+using ResourceMap.Api.Campaigns;
 using ResourceMap.Api.Auth;
 using ResourceMap.Api.Coordinates;
 using ResourceMap.Api.Export;
 using ResourceMap.Api.Health;
 using ResourceMap.Api.Import;
+using ResourceMap.Api.Indicators;
 using ResourceMap.Api.Infrastructure;
 using ResourceMap.Api.Layers;
 using ResourceMap.Api.Matching;
 using ResourceMap.Api.Needs;
 using ResourceMap.Api.Ogc;
+using ResourceMap.Api.Photos;
 using ResourceMap.Api.Planning;
+using ResourceMap.Api.Reports;
 using ResourceMap.Api.Skills;
 using ResourceMap.Api.Teams;
 using ResourceMap.Api.Web;
@@ -22,6 +27,9 @@ builder.Services.AddResourceMapDatabase(options);
 builder.Services.AddSingleton<DataLoader>();
 builder.Services.AddRegistryDb(options);
 builder.Services.AddScoped<Importer>();
+// Coordination portal (issue 8): EF Core over its own NetTopologySuite data source, photo files behind IPhotoStore.
+PortalDb.AddPortalDb(builder.Services, options);
+builder.Services.AddSingleton<IPhotoStore, FileSystemPhotoStore>();
 builder.Services.AddResourceMapProblems();
 // One JSON casing for the whole API: snake_case, like the GeoJSON properties PostGIS renders.
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
@@ -69,6 +77,11 @@ app.MapOgcApi();
 app.MapExportApi();
 app.MapRegistryApi();
 app.MapImportsApi();
+app.MapCampaignsApi();
+app.MapActivitiesApi();
+app.MapPhotosApi();
+app.MapIndicatorsApi();
+app.MapReportsApi();
 await app.RunAsync();
 return 0;
 

@@ -98,7 +98,8 @@ public static class LayerCatalog
                 new("skill", FilterKind.TextList, "t.required_skills && @skill", "Needs asking for any of these skill codes."),
                 new("category", FilterKind.TextList, "t.category = ANY(@category)", "Need categories, comma-separated."),
             ]),
-        new("activities", "Hoạt động, công trình thanh niên", "Volunteer activities", "activities", "Point",
+        // Reads the activities_public view (0050): approved activities only; private columns are never listed.
+        new("activities", "Hoạt động, công trình thanh niên", "Volunteer activities", "activities_public", "Point",
             """
             jsonb_build_object('name', t.name, 'campaign', t.campaign, 'started_on', t.started_on, 'ended_on', t.ended_on,
                 'participants', t.participants, 'volunteer_hours', t.volunteer_hours, 'beneficiaries', t.beneficiaries,

@@ -27,6 +27,14 @@ public sealed class PrivateDataSweepTests(FixtureApiFactory app, Xunit.Abstracti
             UPDATE teams SET private_contact_name = 'CANARY-TEAM-' || id || '-END', private_phone = 'CANARY-TEAM-' || id || '-END',
                              private_email = 'canary-team-' || id || '-end@canary.invalid'
             """).ExecuteNonQueryAsync();
+        // Portal (issue 8): an approved activity's private note and private sponsor, and a whole draft, are private.
+        await conn.Command("""
+            INSERT INTO activities (name, started_on, geom, source_id, status, private_notes, sponsors, team_id, recorded_via)
+            SELECT v.name, rm_today(), ST_SetSRID(ST_MakePoint(108.06, 15.03), 4326), 'test-fixture', v.status, v.notes, v.sponsors::jsonb, 3, 'portal'
+            FROM (VALUES ('Hoạt động đã duyệt', 'approved', 'CANARY-BENEFICIARY-END', '[{"name": "CANARY-BENEFICIARY-END", "amount_vnd": 1, "public": false}]'),
+                         ('CANARY-BENEFICIARY-END', 'draft', NULL, '[]')) AS v(name, status, notes, sponsors)
+            WHERE NOT EXISTS (SELECT 1 FROM activities WHERE recorded_via = 'portal')
+            """).ExecuteNonQueryAsync();
         if (await app.ScalarAsync<long>("SELECT count(*) FROM needs") > 0) return;
         var coordinator = await app.LoginAsync("coord1");
         foreach (var skills in new[] { new[] { "construction" }, ["teaching"] })
