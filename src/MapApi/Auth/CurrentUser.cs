@@ -32,5 +32,5 @@ public sealed record CurrentUser(long Id, string Username, string DisplayName, s
 public static class TokenClaims
 {
     public const string Subject = "sub", Username = "username", DisplayName = "name", Role = "role", TeamId = "team_id", AdminScope = "admin_scope",
-        Version = "ver", Session = "sid";
+        Version = "ver", Session = "sid", TokenId = "jti";
 }

@@ -78,6 +78,8 @@ public sealed class TokenIssuer(ResourceMapOptions options, NpgsqlDataSource db,
             [TokenClaims.Role] = user.Role,
             [TokenClaims.Version] = user.Version.ToString(CultureInfo.InvariantCulture),
             [TokenClaims.Session] = sessionId.ToString("D"),
+            // Two tokens issued in the same second (sign-in, then an early refresh) must still differ.
+            [TokenClaims.TokenId] = Guid.NewGuid().ToString("N"),
         };
         if (user.TeamId is { } t) claims[TokenClaims.TeamId] = t.ToString(CultureInfo.InvariantCulture);
         if (user.AdminScope is not null) claims[TokenClaims.AdminScope] = user.AdminScope;

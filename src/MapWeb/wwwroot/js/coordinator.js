@@ -3,13 +3,10 @@
 // see ranked matching teams with lines to the need and the reasons in words, propose a team, accept the
 // proposal, move the need along the transitions the API offers (next_statuses), and list needs by status.
 /* global L */
-import { api as request, ApiError, token, setToken } from './api.js';
+import { api, ApiError, token, signIn, signOut, currentUser } from './api.js';
 import { el } from './dom.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
-const USER_KEY = 'resourcemap.user';
-const REFRESH_KEY = 'resourcemap.refresh';
-const EXPIRES_KEY = 'resourcemap.expires';
 const STATUSES = ['open', 'proposed', 'accepted', 'in-progress', 'done', 'declined', 'cancelled'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const CATEGORIES = ['housing', 'education', 'health', 'environment', 'digital', 'infrastructure', 'other'];
@@ -25,8 +22,7 @@ export function signedIn() { return !!token() && !!user; }
 
 export function init(context) {
   ctx = context;
-  try { user = JSON.parse(sessionStorage.getItem(USER_KEY)); } catch { user = null; }
-  if (!token()) user = null;
+  user = currentUser();
   $('#login-btn').addEventListener('click', () => (user ? logout() : openLogin()));
   $('#login-form').addEventListener('submit', login);
   $('#login-cancel').addEventListener('click', () => $('#login-dialog').close());
@@ -44,36 +40,8 @@ export function init(context) {
 
 function announce(message) { $('#status').textContent = message; }
 
-// ---------- short-lived access tokens ----------
-// Access tokens last minutes (expires_in). The refresh token (sessionStorage) is traded via POST /api/auth/refresh
-// for a new pair shortly before the access token expires, and once more on a 401; then the request is repeated.
-// Refresh tokens work once, so concurrent callers share one refresh.
-
-let refreshing = null;
-
-export async function api(path, options) {
-  const auth = /^\/api\/auth\/(token|refresh|logout)$/.test(path); // these never need a refresh first
-  if (!auth && sessionStorage.getItem(REFRESH_KEY) && Date.now() > Number(sessionStorage.getItem(EXPIRES_KEY)) - 60000) await refresh();
-  try { return await request(path, options); } catch (error) {
-    if (auth || !(error instanceof ApiError) || error.status !== 401 || !sessionStorage.getItem(REFRESH_KEY)) throw error;
-    if (!(await refresh())) throw error;
-    return request(path, options);
-  }
-}
-
-function keepTokens(response) {
-  setToken(response.access_token);
-  if (response.refresh_token) sessionStorage.setItem(REFRESH_KEY, response.refresh_token);
-  sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + (response.expires_in ?? 0) * 1000));
-}
-
-function refresh() {
-  refreshing ??= request('/api/auth/refresh', { method: 'POST', body: { refresh_token: sessionStorage.getItem(REFRESH_KEY) } })
-    .then(r => { keepTokens(r); return true; })
-    .catch(() => { sessionStorage.removeItem(REFRESH_KEY); return false; })
-    .finally(() => { refreshing = null; });
-  return refreshing;
-}
+// Sessions (short-lived access tokens, refresh) live in api.js; `api` is re-exported for pages and tests.
+export { api };
 
 // ---------- API problems as readable messages ----------
 
@@ -125,10 +93,7 @@ async function login(e) {
   e.preventDefault();
   const username = $('#login-username').value.trim(), password = $('#login-password').value;
   try {
-    const response = await api('/api/auth/token', { method: 'POST', body: { username, password } });
-    keepTokens(response);
-    user = response.user;
-    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+    user = await signIn(username, password);
     $('#login-password').value = '';
     $('#login-dialog').close();
     renderUser();
@@ -140,12 +105,7 @@ async function login(e) {
 }
 
 function logout() {
-  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
-  if (refreshToken) request('/api/auth/logout', { method: 'POST', body: { refresh_token: refreshToken } }).catch(() => {});
-  sessionStorage.removeItem(REFRESH_KEY);
-  sessionStorage.removeItem(EXPIRES_KEY);
-  setToken(null);
-  sessionStorage.removeItem(USER_KEY);
+  signOut();
   user = null;
   clearOverlay();
   renderUser();

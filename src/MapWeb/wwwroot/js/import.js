@@ -5,7 +5,6 @@ import { ApiError, token } from './api.js';
 import { api } from './api.js';
 import { el } from './dom.js';
 import { loadLanguage, t, lang, formatNumber } from './i18n.js';
-import { setupBasemap } from './basemap.js';
 import { currentUser, signIn, signOut, smallMap } from './signin.js';
 
 const $ = s => document.querySelector(s);
@@ -15,7 +14,7 @@ let map, points = null, checked = null;
 async function main() {
   await loadLanguage();
   $('#lang-toggle').addEventListener('click', () => { localStorage.setItem('resourcemap.lang', lang === 'vi' ? 'en' : 'vi'); window.location.reload(); });
-  map = await smallMap('imp-map', setupBasemap, t('attribution'));
+  map = await smallMap('imp-map', t('attribution'));
   const layers = await api('/api/imports/layers');
   $('#imp-layer').replaceChildren(...layers.map(l => el('option', { value: l.id, 'data-template': l.template_url }, lang === 'vi' ? l.title_vi : l.title_en)));
   const template = () => { $('#imp-template').href = $('#imp-layer').selectedOptions[0].dataset.template; };

@@ -5,7 +5,6 @@
 import { api, ApiError } from './api.js';
 import { el } from './dom.js';
 import { loadLanguage, t, tOr, lang, formatDate } from './i18n.js';
-import { setupBasemap } from './basemap.js';
 import { currentUser, signIn, signOut, smallMap } from './signin.js';
 
 const $ = s => document.querySelector(s);
@@ -28,7 +27,7 @@ function problemText(error) {
 async function main() {
   await loadLanguage();
   $('#lang-toggle').addEventListener('click', () => { localStorage.setItem('resourcemap.lang', lang === 'vi' ? 'en' : 'vi'); window.location.reload(); });
-  map = await smallMap('reg-map', setupBasemap, t('attribution'));
+  map = await smallMap('reg-map', t('attribution'));
   map.on('click', onMapClick);
   const skills = await api('/api/skills');
   $('#f-skills').replaceChildren(...skills.map(s => el('label', {},

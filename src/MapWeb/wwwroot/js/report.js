@@ -1,7 +1,7 @@
 // "Báo cáo nhanh": a quick report with photos from a phone, made to survive a poor connection.
 // Each report is a draft in IndexedDB (photos included) until the server has it all; every request carries an
 // Idempotency-Key derived from the draft, so retrying after a lost response never records anything twice.
-import { token, setToken } from './api.js';
+import { token, signIn, refresh, refreshIfExpiring } from './api.js';
 import { loadLanguage, t } from './i18n.js';
 import { readExif } from './exif.js';
 
@@ -43,9 +43,11 @@ class HttpError extends Error {
 
 /** fetch with the bearer token; network failures and 5xx are retried with back-off, 4xx are not. */
 async function send(path, { method = 'POST', json, form, key } = {}) {
+  await refreshIfExpiring(); // a draft sent hours later still goes with a live token
   const headers = { Accept: 'application/json, application/problem+json' };
   if (token()) headers.Authorization = `Bearer ${token()}`;
   if (key) headers['Idempotency-Key'] = key;
+  let refreshed = false;
   if (json !== undefined) headers['Content-Type'] = 'application/json';
   let lastError;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -62,6 +64,13 @@ async function send(path, { method = 'POST', json, form, key } = {}) {
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }
     if (response.ok) return data;
     lastError = new HttpError(response.status, data);
+    // Once on a 401: the access token ran out while offline; trade the refresh token and resend with the same key.
+    if (response.status === 401 && !refreshed && await refresh()) {
+      refreshed = true;
+      headers.Authorization = `Bearer ${token()}`;
+      attempt--;
+      continue;
+    }
     if (response.status < 500) throw lastError;
   }
   throw lastError;
@@ -193,8 +202,7 @@ async function login(event) {
   event.preventDefault();
   $('login-error').textContent = '';
   try {
-    const response = await send('/api/auth/token', { json: { username: $('login-username').value, password: $('login-password').value } });
-    setToken(response.access_token);
+    await signIn($('login-username').value, $('login-password').value);
     await start();
   } catch (e) {
     $('login-error').textContent = e.message;
