@@ -76,4 +76,5 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
 
     public bool Matching => Suite is "all" or "matching";
     public bool Layers => Suite is "all" or "layers";
+    public bool Load => Suite is "all" or "load";
 }

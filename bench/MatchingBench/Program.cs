@@ -98,6 +98,7 @@ foreach (var clients in new[] { 1, settings.Concurrency }.Distinct())
     }
 }
 Measure.GroupSuffix = "";
+if (settings.Load) await LoadBench.RunAsync(http);
 if (settings.Matching) await Writes.RunAsync(db, Math.Min(500, settings.Teams));
 api.Kill(entireProcessTree: true);
 

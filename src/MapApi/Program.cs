@@ -58,6 +58,7 @@ app.UseResourceMapCaching();
 app.UseRouting();
 app.UseInputGate();
 app.UseResourceMapAuth();
+app.UseAnonymousCostCaps(options.Limits);
 app.UseResourceMapOpenApi();
 app.UseWebMap(options);
 app.MapWebConfigApi();

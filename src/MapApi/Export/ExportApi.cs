@@ -54,7 +54,7 @@ public static class ExportApi
 
         long matched;
         await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var count = new NpgsqlCommand(ExportQueries.Count(definition, selection.Query), conn))
+        await using (var count = conn.Command(ExportQueries.Count(definition, selection.Query)))
         {
             count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
@@ -102,7 +102,7 @@ public static class ExportApi
                 _ => ("application/vnd.google-earth.kml+xml; charset=utf-8", "kml"),
             };
             await using var conn = await db.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand(sql, conn);
+            await using var command = conn.Command(sql);
             command.Parameters.AddRange(parameters.ToArray());
             await using var reader = await command.ExecuteReaderAsync(ct);
 

@@ -20,6 +20,8 @@ public static class Database
     public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = new NpgsqlCommand(sql, connection);
+        // An anonymous request's statements are cancelled on the server after a few seconds (AnonymousCostCaps).
+        if (AnonymousCostCaps.Active) command.CommandTimeout = ApiLimits.Current.AnonymousStatementSeconds;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;

@@ -25,7 +25,7 @@ public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection conn
         var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(sql, conn);
+            await using var command = conn.Command(sql);
             command.Parameters.AddRange(parameters.ToArray());
             var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
             return new GeoJsonResult(reader, conn, pageSize, nextLink);

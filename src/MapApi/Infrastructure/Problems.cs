@@ -44,6 +44,13 @@ public static class Problems
                 ctx.ProblemDetails.Title = "Conflict";
                 ctx.ProblemDetails.Detail = booking.MessageText;
             }
+            else if (ctx.Exception is { } e && AnonymousCostCaps.IsTimeout(e))
+            {
+                ctx.ProblemDetails.Status = StatusCodes.Status503ServiceUnavailable;
+                ctx.ProblemDetails.Title = "Took too long";
+                ctx.ProblemDetails.Detail = $"This read took longer than {ApiLimits.Current.AnonymousStatementSeconds} s and was stopped. Narrow the area or the filters, or sign in.";
+                ctx.HttpContext.Response.Headers.RetryAfter = "10";
+            }
             else if (ctx.Exception is BadHttpRequestException bad)
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
@@ -78,6 +85,8 @@ public static class Problems
                 BadHttpRequestException bad => bad.StatusCode,
                 // A booking invariant of the database refused the write (migration 0004): the client's conflict, not a fault.
                 Npgsql.PostgresException { SqlState: BookingConflict } => StatusCodes.Status409Conflict,
+                // An anonymous request's statement ran out of time (AnonymousCostCaps): the service is busy, not broken.
+                _ when AnonymousCostCaps.IsTimeout(e) => StatusCodes.Status503ServiceUnavailable,
                 // The database is unreachable (not a failing statement): the service is unavailable, not broken.
                 Npgsql.NpgsqlException and not Npgsql.PostgresException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,

@@ -245,6 +245,12 @@ public sealed record ApiLimits
     public long MaxImportUploadBytes { get; init; } = 20 * 1024 * 1024;
     /// <summary>Most rows one import (API, page or command line) may hold.</summary>
     public int MaxImportRows { get; init; } = 20_000;
+    /// <summary>Seconds an anonymous request's SQL statement may run before it is cancelled (503).</summary>
+    public int AnonymousStatementSeconds { get; init; } = 5;
+    /// <summary>Heavy anonymous reads (clusters, planning, exports, OGC items, tiles, indicators, reports) running at once per instance.</summary>
+    public int AnonymousHeavyConcurrency { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
+    /// <summary>Heavy anonymous reads waiting for a slot; beyond this, 503 with Retry-After.</summary>
+    public int AnonymousHeavyQueue { get; init; } = 64;
     /// <summary>A new team within this distance of an existing team with a similar name gets a warning.</summary>
     public int SimilarTeamRadiusMetres { get; init; } = 5_000;
     /// <summary>Trigram similarity (0–1] of folded names from which two teams look alike.</summary>

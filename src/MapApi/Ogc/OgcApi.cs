@@ -239,7 +239,7 @@ public static class OgcApi
 
         long matched;
         await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var count = new NpgsqlCommand(OgcQueries.Count(layer, query), conn))
+        await using (var count = conn.Command(OgcQueries.Count(layer, query)))
         {
             count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             matched = (long)(await count.ExecuteScalarAsync(ct))!;
