@@ -1,4 +1,4 @@
-// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|all, default all):
+// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|load|all, default all):
 // - matching: the ranking through the HTTP API (MapApi started as a child process), the API's SQL sent straight to
 //   PostGIS, and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter);
 // - layers: features in a bbox and by q=, clusters at zoom 6 and 9, MVT tiles at z8 and z12, each through HTTP and as

@@ -77,6 +77,7 @@ app.MapTeamsApi();
 app.MapOgcApi();
 app.MapExportApi();
 app.MapRegistryApi();
+app.MapTeamLogoApi();
 app.MapImportsApi();
 app.MapCampaignsApi();
 app.MapActivitiesApi();

@@ -81,27 +81,8 @@ public static partial class PhotosApi
         if (await portal.ActivityPhotos.CountAsync(p => p.ActivityId == id, ct) >= options.PhotosPerActivity)
             return Problems.Conflict($"An activity holds at most {options.PhotosPerActivity} photos.");
 
-        // The app-wide body limit is 1 MB; a photo may be larger.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = options.PhotoMaxBytes + 64 * 1024;
-        if (request.ContentLength > options.PhotoMaxBytes + 64 * 1024) return TooLarge(options);
-        if (!request.HasFormContentType) return Problems.BadRequest("Send the photo as multipart/form-data in a field named 'file'.");
-        IFormFile? file;
-        try
-        {
-            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.PhotoMaxBytes + 64 * 1024 }, ct);
-            file = form.Files.GetFile("file");
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? TooLarge(options) : Problems.BadRequest("The multipart body could not be read; send the photo in a field named 'file'.");
-        }
-        if (file is null || file.Length == 0) return Problems.BadRequest("Send the photo in a multipart field named 'file'.");
-        if (file.Length > options.PhotoMaxBytes) return TooLarge(options);
-
-        var data = new byte[file.Length];
-        await using (var s = file.OpenReadStream()) await s.ReadExactlyAsync(data, ct);
+        var (data, fileName, refused) = await ReadUploadAsync(http, options, ct);
+        if (refused is not null) return refused;
         ProcessedPhoto processed;
         try { processed = PhotoProcessor.Process(data, options); }
         catch (PhotoRejected e) { return Problems.BadRequest(e.Message, "Photo refused"); }
@@ -110,7 +91,7 @@ public static partial class PhotosApi
         {
             ActivityId = id, StorageKey = $"{id}/{Guid.NewGuid():N}", ContentType = processed.ContentType, Width = processed.Width, Height = processed.Height,
             Bytes = processed.Full.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(processed.Full)),
-            OriginalName = Path.GetFileName(file.FileName) is { Length: > 0 and <= 200 } n ? n : null,
+            OriginalName = fileName,
             TakenAt = processed.Exif.TakenAtUtc, ExifLon = processed.Exif.Lon, ExifLat = processed.Exif.Lat,
             IdempotencyKey = key, CreatedBy = me.Id, CreatedAt = DateTime.UtcNow,
         };
@@ -133,6 +114,39 @@ public static partial class PhotosApi
         http.Response.Headers.Location = $"/api/photos/{photo.Id}";
         return TypedResults.Json(PhotoJson(photo, true), ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>
+    /// Reads one image from a multipart field "file" within RESOURCEMAP_PHOTO_MAX_BYTES (the app-wide body limit is 1 MB;
+    /// a photo may be larger). Returns the bytes and the file's name, or the problem to answer.
+    /// </summary>
+    public static async Task<(byte[] Data, string? FileName, IResult? Refused)> ReadUploadAsync(HttpContext http, ResourceMapOptions options, CancellationToken ct)
+    {
+        var request = http.Request;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = options.PhotoMaxBytes + 64 * 1024;
+        if (request.ContentLength > options.PhotoMaxBytes + 64 * 1024) return ([], null, TooLarge(options));
+        if (!request.HasFormContentType) return ([], null, Problems.BadRequest("Send the photo as multipart/form-data in a field named 'file'."));
+        IFormFile? file;
+        try
+        {
+            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.PhotoMaxBytes + 64 * 1024 }, ct);
+            file = form.Files.GetFile("file");
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return ([], null, e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? TooLarge(options) : Problems.BadRequest("The multipart body could not be read; send the photo in a field named 'file'."));
+        }
+        if (file is null || file.Length == 0) return ([], null, Problems.BadRequest("Send the photo in a multipart field named 'file'."));
+        if (file.Length > options.PhotoMaxBytes) return ([], null, TooLarge(options));
+        var data = new byte[file.Length];
+        await using (var s = file.OpenReadStream()) await s.ReadExactlyAsync(data, ct);
+        return (data, Path.GetFileName(file.FileName) is { Length: > 0 and <= 200 } n ? n : null, null);
+    }
+
+    /// <summary>A conditional GET answered from the ETag: true when the client's copy is current.</summary>
+    public static bool NotModified(HttpRequest request, string etag) =>
+        request.Headers.IfNoneMatch.Any(v => v is not null && (v == etag || v.Split(',').Select(x => x.Trim()).Contains(etag)));
 
     static IResult TooLarge(ResourceMapOptions options) => TypedResults.Problem(
         detail: $"The photo is too large: at most {options.PhotoMaxBytes / (1024 * 1024)} MB per photo.", statusCode: StatusCodes.Status413PayloadTooLarge,
@@ -158,7 +172,7 @@ public static partial class PhotosApi
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=3600" : "private, no-cache";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.Vary = "Authorization";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == etag || v.Split(',').Select(x => x.Trim()).Contains(etag))))
+        if (NotModified(http.Request, etag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var stream = await store.OpenReadAsync(Key(photo, size), ct);
         if (stream is null) return Problems.NotFound($"The file of photo {id} is missing from the photo store.");

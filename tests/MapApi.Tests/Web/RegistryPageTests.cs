@@ -100,6 +100,11 @@ public sealed class RegistryPageTests(BrowserFixture web) : IClassFixture<Browse
         await page.Locator("#team-save").ClickAsync();
         await Assertions.Expect(page.Locator("#reg-status")).ToContainTextAsync("Đã lưu", new() { Timeout = 30_000 }); // the first EF Core use builds its model: slow on a busy machine
         Assert.Equal(7, (int)(await ScalarAsync("SELECT capacity FROM teams WHERE id = @id", own))!);
+
+        // The lead gives the team a photo; the page shows it back from the public logo URL.
+        await page.Locator("#f-logo").SetInputFilesAsync(new FilePayload { Name = "doi.jpg", MimeType = "image/jpeg", Buffer = Photos.TestImages.Jpeg(640, 480) });
+        await Assertions.Expect(page.Locator("#logo-img")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.Equal(1L, (long)(await ScalarAsync("SELECT count(*) FROM team_logos WHERE team_id = @id", own))!);
         await ShotAsync(page, "registry-03-lead-own-team");
 
         // The API refuses the lead's change to another team, whatever the page shows.

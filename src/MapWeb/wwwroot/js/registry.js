@@ -2,7 +2,7 @@
 // a small offline map (and optionally drawing a service area with plain clicks), edits it, deactivates it and reads
 // its change history; a team lead sees and edits only their own team. Everything goes through /api/teams.
 /* global L */
-import { api, ApiError } from './api.js';
+import { api, ApiError, token, refreshIfExpiring } from './api.js';
 import { el } from './dom.js';
 import { loadLanguage, t, tOr, lang, formatDate } from './i18n.js';
 import { currentUser, signIn, signOut, smallMap } from './signin.js';
@@ -39,6 +39,8 @@ async function main() {
   $('#team-form').addEventListener('submit', save);
   $('#team-cancel').addEventListener('click', closeForm);
   $('#team-deactivate').addEventListener('click', toggleActive);
+  $('#f-logo').addEventListener('change', uploadLogo);
+  $('#logo-remove').addEventListener('click', removeLogo);
   $('#area-draw').addEventListener('click', startDrawing);
   $('#area-finish').addEventListener('click', finishDrawing);
   $('#area-clear').addEventListener('click', () => { area = null; draft = []; drawing = false; drawArea(); });
@@ -118,6 +120,7 @@ function openForm(feature) {
   deactivate.textContent = p.status === 'inactive' ? t('reg.reactivate') : t('reg.deactivate');
   $('#team-history').hidden = !feature || currentUser()?.role !== 'coordinator';
   if (feature && currentUser()?.role === 'coordinator') loadHistory(feature.id);
+  showLogo();
   if (location) map.setView([location.lat, location.lon], 11);
 }
 
@@ -214,6 +217,47 @@ async function toggleActive() {
     status(t(`reg.${action}d`));
     await listTeams();
   } catch (error) { showProblem(problemText(error)); }
+}
+
+// ---------- logo or team photo (PUT/DELETE /api/teams/{id}/logo; the server strips EXIF) ----------
+
+function showLogo(version = '') {
+  const box = $('#logo-box'), img = $('#logo-img');
+  box.hidden = !editing;
+  $('#logo-status').textContent = '';
+  $('#f-logo').value = '';
+  img.hidden = true;
+  $('#logo-remove').hidden = true;
+  if (!editing) return;
+  img.alt = t('reg.logo.alt', { name: editing.properties.name });
+  img.onload = () => { img.hidden = false; $('#logo-remove').hidden = false; };
+  img.onerror = () => { img.hidden = true; $('#logo-remove').hidden = true; };
+  img.src = `/api/teams/${editing.id}/logo?size=thumb${version ? `&v=${version}` : ''}`;
+}
+
+async function uploadLogo() {
+  const file = $('#f-logo').files[0];
+  if (!editing || !file) return;
+  const form = new FormData();
+  form.append('file', file, file.name);
+  $('#logo-status').textContent = t('reg.logo.sending');
+  try {
+    await refreshIfExpiring();
+    const response = await fetch(`/api/teams/${editing.id}/logo`, { method: 'PUT', body: form, headers: { Authorization: `Bearer ${token()}` } });
+    const problem = response.ok ? null : await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, problem);
+    showLogo(Date.now());
+    $('#logo-status').textContent = t('reg.logo.saved');
+  } catch (error) { $('#logo-status').textContent = problemText(error); }
+}
+
+async function removeLogo() {
+  if (!editing) return;
+  try {
+    await api(`/api/teams/${editing.id}/logo`, { method: 'DELETE' });
+    showLogo(Date.now());
+    $('#logo-status').textContent = t('reg.logo.removed');
+  } catch (error) { $('#logo-status').textContent = problemText(error); }
 }
 
 async function loadHistory(id) {
