@@ -113,6 +113,23 @@ public static class ImportLayers
                 ("low", ["thấp"]), ("normal", ["bình thường"]), ("high", ["cao"]), ("urgent", ["khẩn cấp", "gấp"]))),
             new("public_summary", "Mô tả công khai", "Public summary", FieldKind.Text, "Điểm trường cần sửa mái trước năm học", Required: true, MaxLength: 2000),
         ], null, true),
+        // Activities the unit did before (or beside) the portal: they arrive waiting for a coordinator's approval unless the
+        // file says otherwise, and count as recorded by import, not through the portal, in the portal-share indicator.
+        new("activities", "activities", "Hoạt động", "Activities",
+        [
+            new("name", "Tên hoạt động", "Name", FieldKind.Text, "Ra quân Tháng Thanh niên tại xã Trà Cang", Required: true, Aliases: ["ten", "ten hoat dong"]),
+            new("campaign", "Chiến dịch/Phong trào", "Campaign", FieldKind.Text, "Tháng Thanh niên", Aliases: ["chien dich", "phong trao"]),
+            new("started_on", "Ngày bắt đầu", "Started on", FieldKind.Date, "26/03/2026", Required: true, Aliases: ["tu ngay", "ngay", "ngay to chuc"]),
+            new("ended_on", "Ngày kết thúc", "Ended on", FieldKind.Date, "", Aliases: ["den ngay"]),
+            new("participants", "Số người tham gia", "Participants", FieldKind.Int, 40, Min: 0, Max: 1_000_000, Aliases: ["so tnv", "luot tnv", "so luot tham gia"]),
+            new("volunteer_hours", "Số giờ tình nguyện", "Volunteer hours", FieldKind.Decimal, 160, Min: 0, Max: 100_000_000, Aliases: ["gio tinh nguyen"]),
+            new("beneficiaries", "Số người hưởng lợi", "Beneficiaries", FieldKind.Int, 120, Min: 0, Max: 100_000_000, Aliases: ["nguoi huong loi", "so nguoi duoc ho tro"]),
+            new("money_vnd", "Kinh phí huy động (đồng)", "Money mobilised (VND)", FieldKind.Decimal, 15_000_000, Min: 0, Max: 1e15, Aliases: ["kinh phi", "so tien", "kinh phi huy dong"]),
+            new("in_kind", "Hiện vật huy động", "In-kind support", FieldKind.Text, "200 cây giống", MaxLength: 2000, Aliases: ["hien vat"]),
+            new("description", "Mô tả", "Description", FieldKind.Text, "", MaxLength: 4000),
+            new("status", "Trạng thái", "Status", FieldKind.Enum, "chờ duyệt", Default: "submitted", Vocabulary: Vocab(
+                ("draft", ["nháp"]), ("submitted", ["chờ duyệt", "đã gửi"]), ("approved", ["đã duyệt"]))),
+        ], null, true),
     ];
 
     public static ImportLayer? Find(string? id) => All.FirstOrDefault(l => l.Id == id);

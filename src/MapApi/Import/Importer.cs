@@ -210,9 +210,10 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
             if (ParseValue(field, value, skills, out var node) is { } problem) Fail(r, errors, header, value, problem.En, problem.Vi);
             else r.Values[field.Column] = node;
         }
-        if (layer.Id == "needs" && r.Values["window_start"] is JsonValue s && r.Values["window_end"] is JsonValue e
-            && string.CompareOrdinal(e.GetValue<string>(), s.GetValue<string>()) < 0)
-            Fail(r, errors, columns["window_end"], e.GetValue<string>(), "the end date is before the start date", "ngày kết thúc trước ngày bắt đầu");
+        foreach (var (start, end) in new[] { ("window_start", "window_end"), ("started_on", "ended_on") })
+            if (layer.Fields.Any(f => f.Column == end) && r.Values[start] is JsonValue s && r.Values[end] is JsonValue e
+                && string.CompareOrdinal(e.GetValue<string>(), s.GetValue<string>()) < 0)
+                Fail(r, errors, columns[end], e.GetValue<string>(), "the end date is before the start date", "ngày kết thúc trước ngày bắt đầu");
         var labelField = layer.Fields[0].Column;
         r.Label = r.Values[labelField]?.ToString() ?? r.ExternalId ?? "";
 
@@ -613,6 +614,12 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
                 SELECT id, 'imported', @who, jsonb_build_object('import_id', @import_id, 'file', @file, 'inserted', ins)
                 FROM unnest(@ids::bigint[], @inserted::boolean[]) AS c(id, ins)
                 """, ("who", who.Username), ("import_id", importId), ("file", fileName), ("ids", ids), ("inserted", inserted)).ExecuteNonQueryAsync(ct);
+        if (layer.Id == "activities")
+            await conn.Command("""
+                INSERT INTO activity_transitions (activity_id, from_status, to_status, note, by_user)
+                SELECT id, NULL, a.status, 'imported (import ' || @import_id || ')', (SELECT u.id FROM users u WHERE u.username = @who)
+                FROM unnest(@ids::bigint[], @inserted::boolean[]) AS c(id, ins) JOIN activities a USING (id) WHERE ins
+                """, ("who", who.Username), ("import_id", importId), ("ids", ids), ("inserted", inserted)).ExecuteNonQueryAsync(ct);
         if (layer.Id == "needs")
             await conn.Command("""
                 INSERT INTO need_status_history (need_id, from_status, to_status, changed_by, note)

@@ -309,7 +309,7 @@ public sealed class ImportTests(FixtureApiFactory app) : IClassFixture<FixtureAp
     public async Task Templates_have_vietnamese_headers_and_a_sample_row_that_imports()
     {
         var coordinator = await app.LoginAsync("coord1");
-        foreach (var layer in new[] { "teams", "red-addresses", "hardship-villages", "border-markers", "needs" })
+        foreach (var layer in new[] { "teams", "red-addresses", "hardship-villages", "border-markers", "needs", "activities" })
         {
             var response = await app.CreateClient().GetAsync($"/api/imports/templates/{layer}.xlsx");
             Assert.Equal(200, (int)response.StatusCode);
@@ -322,6 +322,44 @@ public sealed class ImportTests(FixtureApiFactory app) : IClassFixture<FixtureAp
             Assert.True(report["status"]!.GetValue<string>() == "valid", $"{layer}: {report.ToJsonString()}");
         }
         await (await app.CreateClient().GetAsync("/api/imports/templates/users.xlsx")).AssertProblemAsync(404);
+    }
+
+    [Fact]
+    public async Task Activities_from_a_units_list_arrive_awaiting_approval_bad_rows_are_listed_and_reimporting_changes_nothing()
+    {
+        var coordinator = await app.LoginAsync("coord1");
+        const string header = "Mã định danh;Tên hoạt động;Chiến dịch/Phong trào;Ngày bắt đầu;Ngày kết thúc;Số người tham gia;Số giờ tình nguyện;Kinh phí huy động (đồng);Trạng thái;Xã/Phường;Huyện;Tỉnh";
+        string[] good =
+        [
+            "HD-2026-01;Ra quân Tháng Thanh niên;Tháng Thanh niên;26/03/2026;27/03/2026;40;160;15000000;chờ duyệt;;Huyện Nam Trà My;Quảng Nam",
+            "HD-2026-02;Chủ nhật xanh bờ sông;Chủ nhật xanh;05/04/2026;;25;50;;đã duyệt;;;Quảng Nam",
+        ];
+        var bad = Encoding.UTF8.GetBytes(Csv(header, [.. good,
+            "HD-2026-03;Kết thúc trước khi bắt đầu;;10/04/2026;01/04/2026;10;;;;;;Quảng Nam",
+            "HD-2026-04;Số người âm;;10/04/2026;;-5;;;;;;Quảng Nam",
+            "HD-2026-05;Trạng thái lạ;;10/04/2026;;5;;;xong rồi;;;Quảng Nam"]));
+        var before = await app.ScalarAsync<long>("SELECT count(*) FROM activities");
+        var dry = await ImportAsync(coordinator, "activities", true, bad, "hoat-dong.csv");
+        Assert.Equal("invalid", dry["status"]!.GetValue<string>());
+        var badRows = dry["errors"]!.AsArray().Select(e => e!["row"]!.GetValue<int>()).Distinct().Order().ToArray();
+        Assert.Equal([4, 5, 6], badRows);
+        Assert.Equal(before, await app.ScalarAsync<long>("SELECT count(*) FROM activities"));
+
+        var file = Encoding.UTF8.GetBytes(Csv(header, good));
+        var committed = await ImportAsync(coordinator, "activities", false, file, "hoat-dong.csv");
+        Assert.Equal(2, committed["inserted"]!.GetValue<int>());
+        Assert.Equal("submitted", await app.ScalarAsync<string>("SELECT status FROM activities WHERE external_id = 'HD-2026-01'"));
+        Assert.Equal("import", await app.ScalarAsync<string>("SELECT recorded_via FROM activities WHERE external_id = 'HD-2026-01'"));
+        Assert.True(await app.ScalarAsync<bool>("SELECT location_approximate FROM activities WHERE external_id = 'HD-2026-02'"));
+        Assert.Equal(2L, await app.ScalarAsync<long>(
+            "SELECT count(*) FROM activity_transitions t JOIN activities a ON a.id = t.activity_id WHERE a.external_id LIKE 'HD-2026-%' AND t.from_status IS NULL"));
+        // Only the approved one is on the public map.
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM activities_public p JOIN activities a USING (id) WHERE a.external_id LIKE 'HD-2026-%'"));
+
+        var again = await ImportAsync(coordinator, "activities", false, file, "hoat-dong.csv");
+        Assert.Equal(0, again["inserted"]!.GetValue<int>());
+        Assert.Equal(0, again["updated"]!.GetValue<int>());
+        Assert.Equal(2, again["unchanged"]!.GetValue<int>());
     }
 
     [Fact]
