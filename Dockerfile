@@ -20,6 +20,10 @@ COPY --from=web /web /app/MapWeb
 COPY data/ /app/data/
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 \
     RESOURCEMAP_DATA_DIR=/app/data \
-    RESOURCEMAP_WEB_ROOT=/app/MapWeb
+    RESOURCEMAP_WEB_ROOT=/app/MapWeb \
+    RESOURCEMAP_PHOTO_DIR=/var/lib/resourcemap/photos
+# Photos and logos live in a volume (docker-compose.yml); the app runs as the image's non-root user.
+RUN mkdir -p /var/lib/resourcemap/photos && chown -R $APP_UID /var/lib/resourcemap
+USER $APP_UID
 EXPOSE 5080
 ENTRYPOINT ["dotnet", "MapApi.dll"]
