@@ -40,6 +40,21 @@ export async function zoomToAdmin(code, date = null) {
     const unit = await api(`/api/admin-units/${encodeURIComponent(code)}?geometry=simplified${date ? `&date=${date}` : ''}`);
     highlight?.remove();
     highlight = L.geoJSON(unit, { pane: 'admin', style: { color: '#b71c1c', weight: 3, fill: false }, interactive: false }).addTo(state.map);
-    state.map.fitBounds(highlight.getBounds(), { padding: [20, 20] });
+    state.map.fitBounds(mainlandBounds(unit) ?? highlight.getBounds(), { padding: [20, 20] });
   } catch { /* the filter still applies */ }
+}
+
+/**
+ * The bounds worth framing: the unit's largest part and the parts near it. Đà Nẵng's polygon holds the Hoàng Sa
+ * archipelago some 300 km offshore (as Khánh Hòa's holds Trường Sa); fitting all of it frames the sea.
+ */
+export function mainlandBounds(unit) {
+  const g = unit?.geometry;
+  if (!g || (g.type !== 'MultiPolygon' && g.type !== 'Polygon')) return null;
+  const parts = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates)
+    .map(rings => L.latLngBounds(rings[0].map(([lon, lat]) => [lat, lon])));
+  const size = b => (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+  const largest = parts.reduce((a, b) => (size(b) > size(a) ? b : a));
+  const near = largest.pad(0.5);
+  return parts.filter(b => near.intersects(b)).reduce((all, b) => all.extend(b), L.latLngBounds(largest.getSouthWest(), largest.getNorthEast()));
 }
