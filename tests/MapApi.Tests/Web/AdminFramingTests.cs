@@ -47,4 +47,15 @@ public sealed class AdminFramingTests(BrowserFixture web) : IClassFixture<Browse
         Assert.True(east < mainlandEast + (wholeEast - mainlandEast) / 2, $"view reaches {east}°E; mainland ends at {mainlandEast}°E, islands at {wholeEast}°E");
         Assert.Empty(external);
     }
+
+    [Fact]
+    public async Task Hoang_Sa_and_Truong_Sa_are_labelled_with_the_province_they_belong_to()
+    {
+        var (context, page, _) = await web.NewPageAsync();
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/#map=5/13.5/109.5");
+        await page.Locator("body.ready").WaitForAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".archipelago-label", new() { HasText = "Quần đảo Hoàng Sa (Đà Nẵng)" })).ToBeVisibleAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator(".archipelago-label", new() { HasText = "Quần đảo Trường Sa (Khánh Hòa)" })).ToBeVisibleAsync();
+    }
 }

@@ -3,6 +3,13 @@
 /* global L */
 import { api } from '../api.js';
 import { state, DISTRICTS_DATE } from './state.js';
+import { t } from '../i18n.js';
+
+// Vietnam's two offshore archipelagos, labelled on every view like the country's own maps.
+const ARCHIPELAGOS = [
+  { key: 'map.hoang_sa', lat: 16.5, lon: 112.0 },
+  { key: 'map.truong_sa', lat: 9.8, lon: 114.3 },
+];
 
 const DISTRICTS_FROM_ZOOM = 9;
 let provincesLayer = null, districtsLayer = null, districtsData = null, highlight = null;
@@ -14,6 +21,11 @@ export async function setupAdmin() {
     provincesLayer = L.geoJSON(data, {
       pane: 'admin', style: { color: '#4a4a4a', weight: 1.4, fill: false, dashArray: '6 3' }, interactive: false,
     });
+    for (const a of ARCHIPELAGOS)
+      L.marker([a.lat, a.lon], {
+        pane: 'admin', interactive: false, keyboard: false,
+        icon: L.divIcon({ className: 'archipelago-label', html: `<span>${t(a.key)}</span>`, iconSize: null }),
+      }).addTo(state.map);
     refreshAdmin();
     return data.features.map(f => ({ code: f.properties.code, name: f.properties.name }))
       .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
