@@ -109,6 +109,11 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         Assert.False(string.IsNullOrWhiteSpace(await popup.Locator("h3").TextContentAsync()));
         Assert.True(await popup.Locator("dt").CountAsync() >= 2);
         await ShotAsync(page, "04-popup");
+        // Leaflet's controls in Vietnamese, with a metric scale bar.
+        Assert.Equal("Đóng cửa sổ thông tin", await page.Locator(".leaflet-popup-close-button").GetAttributeAsync("aria-label"));
+        Assert.Equal("Phóng to", await page.Locator(".leaflet-control-zoom-in").GetAttributeAsync("title"));
+        Assert.Equal("Thu nhỏ", await page.Locator(".leaflet-control-zoom-out").GetAttributeAsync("title"));
+        Assert.Matches(@"^\d+ k?m$", (await page.Locator(".leaflet-control-scale-line").TextContentAsync())!.Trim());
 
         await popup.GetByRole(AriaRole.Button, new() { Name = "Xem chi tiết" }).ClickAsync();
         var details = page.Locator($"#panel article.details[data-id='{id}']");

@@ -35,8 +35,12 @@ function wireEvents() {
 async function start() {
   await loadLanguage();
   const view = readHash();
-  const map = L.map('map', { zoomControl: true, keyboard: true, attributionControl: true, minZoom: 3, maxZoom: 19, worldCopyJump: false })
+  // Leaflet's own controls speak the page's language (its popup close button is hard-coded "Close popup").
+  const map = L.map('map', { zoomControl: false, keyboard: true, attributionControl: true, minZoom: 3, maxZoom: 19, worldCopyJump: false })
     .setView(view.center, view.zoom);
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
+  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+  map.on('popupopen', e => e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('map.close_popup')));
   state.map = map;
   map.getContainer().setAttribute('aria-label', t('map.label'));
   map.attributionControl.setPrefix(false);
