@@ -11,7 +11,10 @@ export async function smallMap(id, attribution) {
   const map = L.map(id, { minZoom: 4, maxZoom: 18 }).setView([16.0, 106.5], 5);
   map.createPane('basemap').style.zIndex = 200;
   state.map = map;
-  state.config = await api('/api/config').catch(() => ({ basemaps: [] }));
-  setupBasemap(map, { attribution, config: state.config }); // not awaited: a slow tile probe must not hold the page
+  // Not awaited: the page wires its forms right after this returns, and a slow tile probe must not hold it.
+  api('/api/config').catch(() => ({ basemaps: [] })).then(config => {
+    state.config = config;
+    return setupBasemap(map, { attribution, config });
+  });
   return map;
 }

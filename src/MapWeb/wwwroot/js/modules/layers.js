@@ -97,9 +97,12 @@ export function createLayerGroups() {
 /** Replaces a layer's features on the map. */
 function showFeatures(id, layers) {
   if (pointMarkers[id]) {
+    // A keyboard user's focused marker survives the reload: the new marker of the same feature takes the focus.
+    const focused = document.activeElement?.closest?.(`.rm-marker.rm-${id}`)?.getAttribute('data-id');
     clusters.removeLayers(pointMarkers[id]);
     pointMarkers[id] = layers;
     clusters.addLayers(layers);
+    if (focused) document.querySelector(`.leaflet-marker-pane .rm-marker.rm-${id}[data-id="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   } else {
     groups[id].clearLayers();
     layers.forEach(l => groups[id].addLayer(l));

@@ -31,13 +31,32 @@ function factList(fields, p) {
 
 // A map-level popup, not one bound to the marker: the viewport reload that follows the popup's own
 // auto-pan replaces every marker, and a bound popup would close with its marker.
+// Keyboard users land in what opened and go back where they were when it closes (Escape closes it). Markers are
+// replaced on every viewport load, so the way back is the feature's marker found again by layer and id.
+let popupOpen = null;      // { popup, layerId, id }
+let panelOpener = null;    // the element focused before the panel opened
+
+function markerOf(layerId, id) {
+  return document.querySelector(`.leaflet-marker-pane .rm-marker.rm-${CSS.escape(layerId)}[data-id="${CSS.escape(String(id))}"]`);
+}
+
 export function openPopup(layerId, feature, latlng) {
-  L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(popupContent(layerId, feature)).openOn(state.map);
+  const popup = L.popup({ maxWidth: 300 }).setLatLng(latlng).setContent(popupContent(layerId, feature));
+  popup.on('remove', () => {
+    const inside = !document.activeElement || document.activeElement === document.body || popup.getElement()?.contains(document.activeElement);
+    if (popupOpen?.popup === popup) popupOpen = null;
+    // After Leaflet has finished closing (it may move focus itself).
+    if (inside && $('#panel').hidden) setTimeout(() => markerOf(layerId, feature.id)?.focus({ preventScroll: true }));
+  });
+  popupOpen = { popup, layerId, id: feature.id };
+  popup.openOn(state.map);
+  // Focus the popup itself, not its first button: the Enter that opened it would otherwise press that button too.
+  popup.getElement()?.querySelector('.popup')?.focus({ preventScroll: true });
 }
 
 function popupContent(layerId, feature) {
   const p = feature.properties;
-  const box = el('div', { class: 'popup', 'data-layer': layerId },
+  const box = el('div', { class: 'popup', 'data-layer': layerId, tabindex: '-1' },
     el('p', { class: 'popup-layer' }, el('span', { class: 'legend-symbol' }), layerTitle(layerId)),
     el('h3', {}, featureName(layerId, p)),
     factList(KEY_FACTS[layerId] ?? [], p));
@@ -79,6 +98,7 @@ export async function openDetails(layerId, id) {
 
 export function showPanel(title, content) {
   const panel = $('#panel');
+  if (panel.hidden) panelOpener = document.activeElement !== document.body ? document.activeElement : null;
   $('#panel-title').textContent = title;
   const body = $('#panel-body');
   body.replaceChildren(content);
@@ -91,13 +111,21 @@ export function closePanel() {
   $('#panel').hidden = true;
   document.body.classList.remove('panel-open');
   coordinator.clearOverlay();
+  const opened = state.opened;
   state.opened = null;
   emit('panel-closed');
+  // Back to what opened the panel; a popup's button is gone by now, so its feature's marker instead.
+  const opener = panelOpener;
+  panelOpener = null;
+  // After the map has taken the space back (and reloaded its markers).
+  setTimeout(() => (opener?.isConnected ? opener : opened ? markerOf(opened.layer, opened.id) : null)?.focus({ preventScroll: true }), 300);
 }
 
 export function wirePanel() {
   $('#panel-close').addEventListener('click', closePanel);
   document.addEventListener('keydown', e => {
-    if (e.key === 'Escape' && !$('#panel').hidden && !document.querySelector('dialog[open]')) closePanel();
+    if (e.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+    if (popupOpen) { state.map.closePopup(popupOpen.popup); return; } // the innermost first: popup, then panel
+    if (!$('#panel').hidden) closePanel();
   });
 }
