@@ -90,7 +90,7 @@ public static class LayerClusters
         await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx)) await noJit.ExecuteNonQueryAsync(ct);
 
         long inView;
-        await using (var count = new NpgsqlCommand(ClusterQueries.CountUpTo(definition, query), conn, tx))
+        await using (var count = conn.Command(ClusterQueries.CountUpTo(definition, query)))
         {
             count.Parameters.AddRange(Clone(selectionParameters));
             count.Parameters.AddWithValue("cap", ApiLimits.Current.MaxClusterFeatures);
@@ -112,7 +112,8 @@ public static class LayerClusters
             parameters.Add(new("cell", CellSizeMetres(z)));
             parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
         }
-        await using var command = new NpgsqlCommand(sql, conn, tx);
+        // conn.Command: an anonymous view is cancelled after the anonymous statement timeout (AnonymousCostCaps).
+        await using var command = conn.Command(sql);
         command.Parameters.AddRange(parameters.ToArray());
         var text = (string)(await command.ExecuteScalarAsync(ct))!;
         return new Viewport(text, individual, inView);
