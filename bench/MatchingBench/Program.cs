@@ -55,6 +55,8 @@ if (settings.Matching)
 
 var port = FreePort();
 using var api = StartApi(settings, port);
+// A failed run must not leave its API running (it would hold the port and whatever the shell gave it).
+AppDomain.CurrentDomain.UnhandledException += (_, _) => { try { api.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } };
 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
 await WaitForApiAsync(http, api);
 
