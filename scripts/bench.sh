@@ -13,7 +13,8 @@ ensure_dotnet
 ensure_postgis_packages
 
 BENCH_PG=$(make_cluster_dir bench)
-cleanup() { remove_cluster_dir "$BENCH_PG"; }
+# The API the bench starts is a grandchild; a crashed run must not leave it running (holding its port and open files).
+cleanup() { pkill -f "$BENCH_PG/api/MapApi.dll" 2>/dev/null || true; remove_cluster_dir "$BENCH_PG"; }
 trap cleanup EXIT
 
 port=$(free_port 55800)
