@@ -53,6 +53,109 @@ public static class ClusterQueries
             ORDER BY n DESC, cx, cy
             LIMIT @max_cells
         ),
+        {ClusterFeatures(layer)}
+        """;
+    }
+
+    /// <summary>Whether a selection can be answered from the cluster pyramid (0090): a point layer's bbox and nothing else.</summary>
+    public static bool UsesPyramid(LayerDefinition layer, LayerQueries.FeatureQuery query, int zoom) =>
+        layer.GeometryType == "Point" && zoom < LayerClusters.FeaturesFromZoom
+        && query is { Bbox: true, Search: false, AdminUnit: false, Near: false, Filters.Count: 0 };
+
+    /// <summary>
+    /// The same clusters as <see cref="Clusters"/> for a bbox-only selection, from the pyramid instead of the points.
+    /// The box is cut into the zoom-z cells wholly inside it, then a ring of cells one level finer on each side down
+    /// to zoom 14 (each level's interior minus its parent level's), then the points of the last sliver from the
+    /// layer itself. Interiors are shrunk by a millimetre so that rounding never counts a point outside the box. Pieces
+    /// are merged by their zoom-z cell (column >> levels), so ids, counts, means, extents and order are the same.
+    /// Reads @min_lon, @min_lat, @max_lon, @max_lat, @z, @layer_id and @max_cells.
+    /// </summary>
+    public static string PyramidClusters(LayerDefinition layer) => $"""
+        WITH b AS (
+            SELECT 6378137 * radians(@min_lon::float8) + 1e-3 AS x0, 6378137 * radians(@max_lon::float8) - 1e-3 AS x1,
+                   6378137 * ln(tan(pi() / 4 + radians(greatest(least(@min_lat::float8, 85.05), -85.05)) / 2)) + 1e-3 AS y0,
+                   6378137 * ln(tan(pi() / 4 + radians(greatest(least(@max_lat::float8, 85.05), -85.05)) / 2)) - 1e-3 AS y1
+        ),
+        interior AS (
+            SELECT l, k.c, floor(b.x0 / k.c)::bigint + 1 AS ix0, floor(b.x1 / k.c)::bigint - 1 AS ix1,
+                           floor(b.y0 / k.c)::bigint + 1 AS iy0, floor(b.y1 / k.c)::bigint - 1 AS iy1
+            FROM b, generate_series(@z::int, rm_cluster_max_zoom()) l, LATERAL (SELECT rm_cluster_cell_m(l) AS c) k
+        ),
+        ring AS (
+            -- hx0..hy1: the children of the coarser level's interior, already counted there (none at zoom z).
+            SELECT i.l, i.ix0, i.ix1, i.iy0, i.iy1,
+                   CASE WHEN p.ix0 <= p.ix1 AND p.iy0 <= p.iy1 THEN 2 * p.ix0 END AS hx0, 2 * p.ix1 + 1 AS hx1,
+                   2 * p.iy0 AS hy0, 2 * p.iy1 + 1 AS hy1,
+                   i.l = @z OR i.ix1 - i.ix0 <= i.iy1 - i.iy0 AS by_columns
+            FROM interior i LEFT JOIN interior p ON p.l = i.l - 1
+            WHERE i.ix0 <= i.ix1 AND i.iy0 <= i.iy1
+        ),
+        columns AS (
+            SELECT r.l, s AS cx, r.iy0 AS cy0, r.iy1 AS cy1
+            FROM ring r
+            CROSS JOIN LATERAL (VALUES
+                (r.ix0, CASE WHEN r.hx0 IS NOT NULL THEN r.hx0 - 1 WHEN r.by_columns THEN r.ix1 ELSE r.ix0 - 1 END),
+                (CASE WHEN r.hx0 IS NOT NULL THEN r.hx1 + 1 ELSE r.ix1 + 1 END, r.ix1)) g(lo, hi)
+            CROSS JOIN LATERAL generate_series(g.lo, g.hi) s
+        ),
+        rows_ AS (
+            SELECT r.l, s AS cy, coalesce(r.hx0, r.ix0) AS cx0, CASE WHEN r.hx0 IS NOT NULL THEN r.hx1 ELSE r.ix1 END AS cx1
+            FROM ring r
+            CROSS JOIN LATERAL (VALUES
+                (r.iy0, CASE WHEN r.hx0 IS NOT NULL THEN r.hy0 - 1 WHEN r.by_columns THEN r.iy0 - 1 ELSE r.iy1 END),
+                (CASE WHEN r.hx0 IS NOT NULL THEN r.hy1 + 1 ELSE r.iy1 + 1 END, r.iy1)) g(lo, hi)
+            CROSS JOIN LATERAL generate_series(g.lo, g.hi) s
+        ),
+        fine AS (
+            -- The zoom-14 interior as lon/lat; when it is empty the slivers are the whole box.
+            SELECT i.c, i.ix0, i.ix1, i.iy0, i.iy1, e.*
+            FROM interior i
+            CROSS JOIN LATERAL (SELECT i.ix0 > i.ix1 OR i.iy0 > i.iy1 AS none) x
+            CROSS JOIN LATERAL (SELECT
+                CASE WHEN x.none THEN @max_lon::float8 ELSE least(degrees(i.ix0 * i.c / 6378137) + 1e-9, @max_lon::float8) END AS lon_a,
+                CASE WHEN x.none THEN @max_lon::float8 ELSE greatest(degrees((i.ix1 + 1) * i.c / 6378137) - 1e-9, @min_lon::float8) END AS lon_b,
+                CASE WHEN x.none THEN @max_lat::float8 ELSE least(degrees(2 * atan(exp(i.iy0 * i.c / 6378137)) - pi() / 2) + 1e-9, @max_lat::float8) END AS lat_a,
+                CASE WHEN x.none THEN @max_lat::float8 ELSE greatest(degrees(2 * atan(exp((i.iy1 + 1) * i.c / 6378137)) - pi() / 2) - 1e-9, @min_lat::float8) END AS lat_b) e
+            WHERE i.l = rm_cluster_max_zoom()
+        ),
+        slivers AS (
+            SELECT t.id, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
+            FROM {layer.Table} t
+            WHERE (t.geom && ST_MakeEnvelope(@min_lon, @min_lat, (SELECT lon_a FROM fine), @max_lat, 4326)
+                OR t.geom && ST_MakeEnvelope((SELECT lon_b FROM fine), @min_lat, @max_lon, @max_lat, 4326)
+                OR t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, (SELECT lat_a FROM fine), 4326)
+                OR t.geom && ST_MakeEnvelope(@min_lon, (SELECT lat_b FROM fine), @max_lon, @max_lat, 4326))
+              AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))
+        ),
+        pieces AS (
+            SELECT c.cx >> (c.z - @z::int) AS cx, c.cy >> (c.z - @z::int) AS cy, c.n, c.sum_lon, c.sum_lat,
+                   c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
+            FROM columns v JOIN cluster_cells c ON c.layer = @layer_id AND c.z = v.l AND c.cx = v.cx AND c.cy BETWEEN v.cy0 AND v.cy1
+            UNION ALL
+            SELECT c.cx >> (c.z - @z::int), c.cy >> (c.z - @z::int), c.n, c.sum_lon, c.sum_lat,
+                   c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
+            FROM rows_ h JOIN cluster_cells c ON c.layer = @layer_id AND c.z = h.l AND c.cy = h.cy AND c.cx BETWEEN h.cx0 AND h.cx1
+            UNION ALL
+            SELECT k.cx >> (rm_cluster_max_zoom() - @z::int), k.cy >> (rm_cluster_max_zoom() - @z::int), 1, s.lon, s.lat,
+                   s.lon, s.lat, s.lon, s.lat, s.id
+            FROM slivers s, fine f
+            CROSS JOIN LATERAL (SELECT rm_cluster_cx(s.lon, f.c) AS cx, rm_cluster_cy(s.lat, f.c) AS cy) k
+            WHERE NOT (k.cx BETWEEN f.ix0 AND f.ix1 AND k.cy BETWEEN f.iy0 AND f.iy1)
+        ),
+        cells AS (
+            SELECT cx, cy, sum(n) AS n, sum(sum_lon) / sum(n) AS lon, sum(sum_lat) / sum(n) AS lat,
+                   min(min_lon) AS min_lon, min(min_lat) AS min_lat, max(max_lon) AS max_lon, max(max_lat) AS max_lat,
+                   min(first_id) AS first_id, sum(sum(n)) OVER () AS total, count(*) OVER () AS cells
+            FROM pieces
+            GROUP BY cx, cy
+            ORDER BY n DESC, cx, cy
+            LIMIT @max_cells
+        ),
+        {ClusterFeatures(layer)}
+        """;
+
+    /// <summary>The cells as GeoJSON (a lone feature for a cell of one) and the FeatureCollection around them.</summary>
+    static string ClusterFeatures(LayerDefinition layer) => $"""
         f AS (
             SELECT CASE WHEN c.n = 1 THEN (SELECT {LayerQueries.FeatureJson(layer)} FROM {layer.Table} t WHERE t.id = c.first_id)::json
                    ELSE json_build_object('type', 'Feature', 'id', 'c' || c.cx::bigint || '_' || c.cy::bigint,
@@ -70,5 +173,4 @@ public static class ClusterQueries
             'cells', coalesce(max(cells), 0))::text
         FROM f
         """;
-    }
 }

@@ -106,6 +106,12 @@ public static class LayerClusters
             sql = ClusterQueries.Features(definition, query);
             parameters.Add(new("limit", ApiLimits.Current.MaxPageSize));
         }
+        else if (ClusterQueries.UsesPyramid(definition, query, z))
+        {
+            sql = ClusterQueries.PyramidClusters(definition);
+            parameters.Add(new("z", z));
+            parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
+        }
         else
         {
             sql = ClusterQueries.Clusters(definition, query);
@@ -115,6 +121,8 @@ public static class LayerClusters
         // conn.Command: an anonymous view is cancelled after the anonymous statement timeout (AnonymousCostCaps).
         await using var command = conn.Command(sql);
         command.Parameters.AddRange(parameters.ToArray());
+        // The pyramid's plan costs more than its run; a prepared statement is planned once per connection.
+        if (!individual && ClusterQueries.UsesPyramid(definition, query, z)) await command.PrepareAsync(ct);
         var text = (string)(await command.ExecuteScalarAsync(ct))!;
         return new Viewport(text, individual, inView);
     }
