@@ -69,6 +69,28 @@ public static class LayersBench
             [new("layer_id", Teams.Id), new("min_lon", b.MinLon), new("min_lat", b.MinLat), new("max_lon", b.MaxLon), new("max_lat", b.MaxLat)],
             zoom, default);
 
+    static readonly LayerQueries.FeatureQuery SkillQuery = BboxQuery with { Filters = [Teams.Filters.Single(f => f.Name == "skill")] };
+
+    /// <summary>A filtered viewport: the pyramid cannot serve it, so PostGIS aggregates the matching points.</summary>
+    static Task<LayerClusters.Viewport> FilteredClustersSqlAsync(NpgsqlDataSource db, Box b, int zoom) =>
+        LayerClusters.QueryViewportAsync(db, Teams, SkillQuery,
+            [new("layer_id", Teams.Id), new("min_lon", b.MinLon), new("min_lat", b.MinLat), new("max_lon", b.MaxLon), new("max_lat", b.MaxLat),
+             new("skill", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { FilterSkill } }],
+            zoom, default);
+
+    /// <summary>The aggregation over the points that served every viewport before the pyramid, for scale.</summary>
+    static async Task AggregatedClustersSqlAsync(NpgsqlDataSource db, Box b, int zoom)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var command = conn.Command(ClusterQueries.Clusters(Teams, BboxQuery), ("layer_id", Teams.Id), ("min_lon", b.MinLon),
+            ("min_lat", b.MinLat), ("max_lon", b.MaxLon), ("max_lat", b.MaxLat), ("cell", LayerClusters.CellSizeMetres(zoom)),
+            ("max_cells", ApiLimits.Current.MaxClusterCells));
+        await command.ExecuteScalarAsync();
+    }
+
+    const string FilterSkill = "first-aid";
+    static string FilteredClustersUrl(Box b, int zoom) => $"/api/layers/teams/clusters?bbox={b}&zoom={zoom}&skill={FilterSkill}";
+
     static async Task<byte[]> TileSqlAsync(NpgsqlDataSource db, Tile t)
     {
         await using var conn = await db.OpenConnectionAsync();
@@ -111,7 +133,9 @@ public static class LayersBench
         {
             var viewport = await ClustersSqlAsync(db, b, z);
             if (viewport.Individual) Console.WriteLine($"  note: zoom {z} returned features, not clusters (too few teams)");
-            Same($"clusters z{z}", JsonCount(await GetAsync(http, ClustersUrl(b, z)), "features"), JsonCount(viewport.Json, "features"));
+            var body = await GetAsync(http, ClustersUrl(b, z));
+            Same($"clusters z{z}", JsonCount(body, "features"), JsonCount(viewport.Json, "features"));
+            Console.WriteLine($"  clusters z{z} payload: {body.Length / 1024.0:F0} KB before compression");
         }
         foreach (var t in new[] { CentreTiles(8)[0], CentreTiles(12)[0] })
             Same($"tile z{t.Z} bytes", (await GetAsync(http, TileUrl(t))).Length, (await TileSqlAsync(db, t)).Length);
@@ -156,7 +180,13 @@ public static class LayersBench
         await Pair("features q= (no diacritics), limit 100", Searches, q => SearchUrl(q, 100),
             q => FeaturesSqlAsync(db, SearchQuery, SearchParameters(q, 100)));
         await Pair("clusters z6, whole country", CountryBox, b => ClustersUrl(b, 6), b => ClustersSqlAsync(db, b, 6));
+        results.Add(await Measure.RunAsync("clusters z6, whole country", "SQL, aggregated (before the pyramid)", n, c, CountryBox,
+            b => AggregatedClustersSqlAsync(db, b, 6), budget));
         await Pair("clusters z9, province view", ProvinceBoxes, b => ClustersUrl(b, 9), b => ClustersSqlAsync(db, b, 9));
+        results.Add(await Measure.RunAsync("clusters z9, province view", "SQL, aggregated (before the pyramid)", n, c, ProvinceBoxes,
+            b => AggregatedClustersSqlAsync(db, b, 9), budget));
+        await Pair($"clusters z6 filtered (skill={FilterSkill})", CountryBox, b => FilteredClustersUrl(b, 6), b => FilteredClustersSqlAsync(db, b, 6));
+        await Pair($"clusters z9 filtered (skill={FilterSkill})", ProvinceBoxes, b => FilteredClustersUrl(b, 9), b => FilteredClustersSqlAsync(db, b, 9));
         await Pair("MVT tile z8, dense area", CentreTiles(8), TileUrl, async t =>
         {
             await using var conn = await db.OpenConnectionAsync();
