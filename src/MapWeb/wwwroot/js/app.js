@@ -7,14 +7,15 @@
 //   URL state        modules/urlstate.js
 //   coordinator      coordinator.js
 //   planner          modules/planner.js
+//   map tools        modules/tools.js (share, locate me, list in view + CSV, coordinates, sample badge)
 // This file only creates the map, loads the catalog and wires the events together.
 /* global L */
 import { api } from './api.js';
 import { $ } from './dom.js';
 import { loadLanguage, lang, t } from './i18n.js';
 import * as coordinator from './coordinator.js';
-import { state, on, emit } from './modules/state.js';
-import { readHash, writeHash } from './modules/urlstate.js';
+import { state, on, emit, dataLayers } from './modules/state.js';
+import { readHash, writeHash, hashLanguage } from './modules/urlstate.js';
 import { createLayerGroups, loadLayer, loadAll } from './modules/layers.js';
 import { setupAdmin, refreshAdmin } from './modules/admin.js';
 import { buildLegend, buildFilters, wireFilters, setNear } from './modules/legend.js';
@@ -24,22 +25,24 @@ import { skillLabel } from './modules/labels.js';
 import { wireShell } from './modules/shell.js';
 import { initPlanner } from './modules/planner.js';
 import { setupBasemap } from './modules/basemap.js';
+import { setupTools } from './modules/tools.js';
 
 function wireEvents() {
   on('layers-changed', id => { if (id === 'admin') refreshAdmin(); else loadLayer(id); writeHash(); });
   on('filters-changed', () => { loadAll(); writeHash(); });
   on('view-changed', () => { loadAll(); refreshAdmin(); writeHash(); });
   on('state-changed', () => writeHash());
+  on('feature-opened', () => writeHash());
+  on('panel-closed', () => writeHash());
 }
 
 async function start() {
-  await loadLanguage();
+  await loadLanguage(hashLanguage());
   const view = readHash();
   // Leaflet's own controls speak the page's language (its popup close button is hard-coded "Close popup").
   const map = L.map('map', { zoomControl: false, keyboard: true, attributionControl: true, minZoom: 3, maxZoom: 19, worldCopyJump: false })
     .setView(view.center, view.zoom);
   L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
-  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
   map.on('popupopen', e => e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('map.close_popup')));
   state.map = map;
   map.getContainer().setAttribute('aria-label', t('map.label'));
@@ -63,10 +66,13 @@ async function start() {
   wireSearch();
   wirePanel();
   wireShell();
+  setupTools(map);
+  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
   if (state.near) setNear(state.near);
 
   $('#lang-toggle').addEventListener('click', async () => {
     await loadLanguage(lang === 'vi' ? 'en' : 'vi');
+    writeHash(); // the link names the language too
     location.reload();
   });
 
@@ -90,6 +96,7 @@ async function start() {
   });
   initPlanner();
   loadAll();
+  if (state.openWanted && dataLayers().includes(state.openWanted.layer)) openDetails(state.openWanted.layer, state.openWanted.id);
   writeHash();
   document.body.classList.add('ready');
 }

@@ -37,8 +37,9 @@ export function applyTranslations(root) {
   }
 }
 
-export function formatNumber(n) {
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB').format(n);
+export function formatNumber(n, fractionDigits) {
+  const digits = fractionDigits === undefined ? {} : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', digits).format(n);
 }
 
 export function formatDate(value) {

@@ -109,7 +109,7 @@ function showFeatures(id, layers) {
   }
 }
 
-function viewBbox() {
+export function viewBbox() {
   const map = state.map;
   const b = map.getBounds();
   let [w, s, e, n] = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()), Math.min(180, b.getEast()), Math.min(85, b.getNorth())];

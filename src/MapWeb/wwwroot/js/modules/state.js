@@ -26,6 +26,7 @@ export const state = {
   skills: [],          // /api/skills
   picking: null,       // a function taking a latlng, when the next map click picks a point
   opened: null,        // { layer, id } shown in the details panel
+  openWanted: null,    // { layer, id } the link asked to open
   config: null,        // /api/config: basemap sources, whether samples are loaded
   basemap: null,       // id of the basemap on show ('offline' or a configured source)
   basemapWanted: null, // the basemap the link asked for
