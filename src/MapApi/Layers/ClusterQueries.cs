@@ -68,6 +68,7 @@ public static class ClusterQueries
     /// to zoom 14 (each level's interior minus its parent level's), then the points of the last sliver from the
     /// layer itself. Interiors are shrunk by a millimetre so that rounding never counts a point outside the box. Pieces
     /// are merged by their zoom-z cell (column >> levels), so ids, counts, means, extents and order are the same.
+    /// Each strip is read by its own index range (OFFSET 0 keeps the planner from hashing a whole level instead).
     /// Reads @min_lon, @min_lat, @max_lon, @max_lat, @z, @layer_id and @max_cells.
     /// </summary>
     public static string PyramidClusters(LayerDefinition layer) => $"""
@@ -130,11 +131,15 @@ public static class ClusterQueries
         pieces AS (
             SELECT c.cx >> (c.z - @z::int) AS cx, c.cy >> (c.z - @z::int) AS cy, c.n, c.sum_lon, c.sum_lat,
                    c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
-            FROM columns v JOIN cluster_cells c ON c.layer = @layer_id AND c.z = v.l AND c.cx = v.cx AND c.cy BETWEEN v.cy0 AND v.cy1
+            FROM columns v CROSS JOIN LATERAL (
+                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.z = v.l AND c.cx = v.cx AND c.cy BETWEEN v.cy0 AND v.cy1
+                OFFSET 0) c
             UNION ALL
             SELECT c.cx >> (c.z - @z::int), c.cy >> (c.z - @z::int), c.n, c.sum_lon, c.sum_lat,
                    c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
-            FROM rows_ h JOIN cluster_cells c ON c.layer = @layer_id AND c.z = h.l AND c.cy = h.cy AND c.cx BETWEEN h.cx0 AND h.cx1
+            FROM rows_ h CROSS JOIN LATERAL (
+                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.z = h.l AND c.cy = h.cy AND c.cx BETWEEN h.cx0 AND h.cx1
+                OFFSET 0) c
             UNION ALL
             SELECT k.cx >> (rm_cluster_max_zoom() - @z::int), k.cy >> (rm_cluster_max_zoom() - @z::int), 1, s.lon, s.lat,
                    s.lon, s.lat, s.lon, s.lat, s.id
