@@ -98,6 +98,7 @@ public static class LayerClusters
         }
 
         var individual = z >= FeaturesFromZoom || inView <= ApiLimits.Current.MaxClusterFeatures;
+        var pyramid = !individual && ClusterQueries.UsesPyramid(definition, query, z);
         string sql;
         var parameters = Clone(selectionParameters).ToList();
         if (individual)
@@ -106,7 +107,7 @@ public static class LayerClusters
             sql = ClusterQueries.Features(definition, query);
             parameters.Add(new("limit", ApiLimits.Current.MaxPageSize));
         }
-        else if (ClusterQueries.UsesPyramid(definition, query, z))
+        else if (pyramid)
         {
             sql = ClusterQueries.PyramidClusters(definition);
             parameters.Add(new("z", z));
@@ -122,7 +123,7 @@ public static class LayerClusters
         await using var command = conn.Command(sql);
         command.Parameters.AddRange(parameters.ToArray());
         // The pyramid's plan costs more than its run; a prepared statement is planned once per connection.
-        if (!individual && ClusterQueries.UsesPyramid(definition, query, z)) await command.PrepareAsync(ct);
+        if (pyramid) await command.PrepareAsync(ct);
         var text = (string)(await command.ExecuteScalarAsync(ct))!;
         return new Viewport(text, individual, inView);
     }
