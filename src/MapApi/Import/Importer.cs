@@ -92,7 +92,7 @@ public sealed class Importer(RegistryDb ef, ResourceMapOptions options)
                 var columnList = UpsertColumns(layer, columns, format);
                 await using var tx = await ef.Database.BeginTransactionAsync(ct);
                 foreach (var source in RegistryQueries.Sources)
-                    await conn.Command(RegistryQueries.EnsureSource, ("id", source.Id), ("title", source.Title), ("accuracy", source.Accuracy)).ExecuteNonQueryAsync(ct);
+                    await conn.Command(RegistryQueries.EnsureSource, ("id", source.Id), ("title", source.Title), ("title_vi", source.TitleVi), ("accuracy", source.Accuracy)).ExecuteNonQueryAsync(ct);
                 var rows = new JsonArray(results.Select(r => (JsonNode)RowJson(layer, r, who)).ToArray());
                 var changed = new List<(long Id, bool Inserted)>();
                 try

@@ -20,7 +20,7 @@ public static class HttpCaching
     /// <summary>GET paths whose body gets an ETag; a matching If-None-Match gets 304 with no body.</summary>
     static bool Validated(PathString path) =>
         path.StartsWithSegments("/api/layers") && (path.Value!.EndsWith(".mvt", StringComparison.Ordinal) || path.Value.TrimEnd('/') == "/api/layers")
-        || path.StartsWithSegments("/api/skills");
+        || path.StartsWithSegments("/api/skills") || path.StartsWithSegments("/api/vocabularies");
 
     public static IServiceCollection AddResourceMapCompression(this IServiceCollection services)
     {

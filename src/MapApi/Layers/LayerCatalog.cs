@@ -1,3 +1,5 @@
+using ResourceMap.Api.Vocabularies;
+
 namespace ResourceMap.Api.Layers;
 
 public enum FilterKind { TextList, Number, Boolean }
@@ -8,19 +10,21 @@ public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, strin
 /// <summary>
 /// A map layer: which table it reads, which properties the public sees and which filters it takes.
 /// PropertiesSql is a jsonb_build_object over alias t; private columns are simply never listed.
+/// NameSql is what a person calls a feature (search ranks by it and lists it).
 /// </summary>
 public sealed record LayerDefinition(
     string Id, string TitleVi, string TitleEn, string Table, string GeometryType,
-    string PropertiesSql, IReadOnlyList<LayerFilter> Filters);
+    string PropertiesSql, IReadOnlyList<LayerFilter> Filters, string NameSql = "t.name");
 
 public static class LayerCatalog
 {
-    static readonly string[] TeamTypes = ["club", "team", "group", "specialist"];
-    static readonly string[] TeamStatuses = ["active", "inactive"];
-    static readonly string[] SiteRanks = ["special-national", "national", "provincial", "unranked"];
-    static readonly string[] RelicTypes = ["historical", "revolutionary", "architectural", "archaeological", "memorial", "scenic"];
-    static readonly string[] NeedStatuses = ["open", "proposed", "accepted", "in-progress", "done", "declined", "cancelled"];
-    static readonly string[] Priorities = ["low", "normal", "high", "urgent"];
+    // Allowed filter values are the codes of the API's vocabularies (Vocabularies/Vocabulary.cs): one list per code kind.
+    static readonly string[] TeamTypes = Vocabulary.TeamTypes.Codes();
+    static readonly string[] TeamStatuses = Vocabulary.TeamStatuses.Codes();
+    static readonly string[] SiteRanks = Vocabulary.SiteRanks.Codes();
+    static readonly string[] RelicTypes = Vocabulary.RelicTypes.Codes();
+    static readonly string[] NeedStatuses = Vocabulary.NeedStatuses.Codes();
+    static readonly string[] Priorities = Vocabulary.Priorities.Codes();
 
     public static readonly IReadOnlyList<LayerDefinition> All =
     [
@@ -71,7 +75,7 @@ public static class LayerCatalog
             """,
             [
                 new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2 (LA, KH, CN)."),
-                new("kind", FilterKind.TextList, "t.kind = ANY(@kind)", "border-commune or border-belt.", ["border-commune", "border-belt"]),
+                new("kind", FilterKind.TextList, "t.kind = ANY(@kind)", "border-commune or border-belt.", Vocabulary.BorderKinds.Codes()),
             ]),
         new("border-markers", "Cột mốc, cọc dấu biên giới", "Border markers", "border_markers", "Point",
             """
@@ -81,8 +85,9 @@ public static class LayerCatalog
             """,
             [
                 new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2."),
-                new("marker_type", FilterKind.TextList, "t.marker_type = ANY(@marker_type)", "main, secondary or stake (cọc dấu).", ["main", "secondary", "stake"]),
-            ]),
+                new("marker_type", FilterKind.TextList, "t.marker_type = ANY(@marker_type)", "main, secondary or stake (cọc dấu).", Vocabulary.MarkerTypes.Codes()),
+            ],
+            NameSql: "'Mốc ' || t.marker_number"),
         // Needs show their public summary only: restricted_details (beneficiaries) never leave through a layer.
         new("needs", "Nhu cầu hỗ trợ", "Needs", "needs", "Point",
             """
@@ -97,7 +102,8 @@ public static class LayerCatalog
                 new("priority", FilterKind.TextList, "t.priority = ANY(@priority)", "Priorities, comma-separated.", Priorities),
                 new("skill", FilterKind.TextList, "t.required_skills && @skill", "Needs asking for any of these skill codes."),
                 new("category", FilterKind.TextList, "t.category = ANY(@category)", "Need categories, comma-separated."),
-            ]),
+            ],
+            NameSql: "t.title"),
         // Reads the activities_public view (0050): approved activities only; private columns are never listed.
         new("activities", "Hoạt động, công trình thanh niên", "Volunteer activities", "activities_public", "Point",
             """

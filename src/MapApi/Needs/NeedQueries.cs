@@ -9,8 +9,9 @@ public static class NeedQueries
 {
     /// <summary>Source row for records entered through the API (created on first use, so the seed loader still sees an empty database).</summary>
     public const string EnsureAppSource = """
-        INSERT INTO data_sources (id, title, licence, accuracy, is_sample)
-        VALUES ('resourcemap-app', 'Entered by coordinators and team leads in ResourceMap', 'internal', 'as reported', false)
+        INSERT INTO data_sources (id, title, title_vi, licence, accuracy, is_sample)
+        VALUES ('resourcemap-app', 'Entered by coordinators and team leads in ResourceMap',
+                'Nhập bởi cán bộ điều phối và đội trưởng trên ResourceMap', 'internal', 'as reported', false)
         ON CONFLICT (id) DO NOTHING
         """;
 

@@ -96,7 +96,7 @@ public static class RegistryApi
         var point = (Point)GeometryRules.FromEwkb((byte[])values["location"]!);
         if (!await me.AllowsPointAsync(conn, point.X, point.Y, ct)) return Problems.Forbidden(me.OutOfScope("the team's location"));
         foreach (var source in RegistryQueries.Sources)
-            await conn.Command(RegistryQueries.EnsureSource, ("id", source.Id), ("title", source.Title), ("accuracy", source.Accuracy)).ExecuteNonQueryAsync(ct);
+            await conn.Command(RegistryQueries.EnsureSource, ("id", source.Id), ("title", source.Title), ("title_vi", source.TitleVi), ("accuracy", source.Accuracy)).ExecuteNonQueryAsync(ct);
         var adminCode = await conn.Command("SELECT rm_lowest_admin_code(ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), rm_today())",
             ("lon", point.X), ("lat", point.Y)).ExecuteScalarAsync(ct) as string;
 

@@ -28,19 +28,21 @@ public static class RegistryQueries
 
     /// <summary>Records created in the registry or by an import cite this source (real data entered by units, not a sample).</summary>
     public const string EnsureSource = """
-        INSERT INTO data_sources (id, title, licence, accuracy, is_sample)
-        VALUES (@id, @title, 'Youth Union internal records', @accuracy, false)
+        INSERT INTO data_sources (id, title, title_vi, licence, accuracy, is_sample)
+        VALUES (@id, @title, @title_vi, 'Youth Union internal records', @accuracy, false)
         ON CONFLICT (id) DO NOTHING
         """;
 
     public const string RegistrySource = "registry";
     public const string ImportSource = "unit-import";
 
-    public static readonly (string Id, string Title, string Accuracy)[] Sources =
+    public static readonly (string Id, string Title, string TitleVi, string Accuracy)[] Sources =
     [
         (RegistrySource, "Entered in the ResourceMap registry by Youth Union coordinators and team leads",
+            "Sổ đăng ký đội trên ResourceMap, do cán bộ Đoàn và đội trưởng nhập",
             "As entered by the unit; the position was clicked on the map or typed as coordinates."),
         (ImportSource, "Imported by Youth Union units from their own lists (POST /api/imports)",
+            "Danh sách do các đơn vị Đoàn nhập vào (POST /api/imports)",
             "As supplied by the unit; rows located only by an admin unit name sit at that unit's centre (location_approximate = true)."),
     ];
 }

@@ -6,7 +6,7 @@
 //   popups, panel    modules/panel.js, modules/labels.js
 //   URL state        modules/urlstate.js
 //   coordinator      coordinator.js
-//   planner          modules/planner.js
+//   planner          planner.html + planner.js (its own page, linked from the header)
 //   map tools        modules/tools.js (share, locate me, list in view + CSV, coordinates, sample badge)
 // This file only creates the map, loads the catalog and wires the events together.
 /* global L */
@@ -23,7 +23,6 @@ import { wireSearch } from './modules/search.js';
 import { showPanel, openDetails, wirePanel } from './modules/panel.js';
 import { skillLabel } from './modules/labels.js';
 import { wireShell } from './modules/shell.js';
-import { initPlanner } from './modules/planner.js';
 import { setupBasemap } from './modules/basemap.js';
 import { setupTools } from './modules/tools.js';
 
@@ -50,9 +49,10 @@ async function start() {
   map.createPane('basemap').style.zIndex = 200;
   map.createPane('admin').style.zIndex = 350;
 
-  [state.catalog, state.skills, state.config] = await Promise.all([
+  [state.catalog, state.skills, state.vocab, state.config] = await Promise.all([
     api('/api/layers').catch(() => []),
     api('/api/skills').catch(() => []),
+    api('/api/vocabularies').catch(() => ({})),
     api('/api/config').catch(() => ({ basemaps: [] })),
   ]);
   // Not awaited: markers load while a tile source is probed.
@@ -94,7 +94,6 @@ async function start() {
     map, showPanel, openDetails, reload: () => loadLayer('needs'), skills: () => state.skills, skillLabel,
     setPicking: fn => { state.picking = fn; document.body.classList.toggle('picking', !!fn); },
   });
-  initPlanner();
   loadAll();
   if (state.openWanted && dataLayers().includes(state.openWanted.layer)) openDetails(state.openWanted.layer, state.openWanted.id);
   writeHash();

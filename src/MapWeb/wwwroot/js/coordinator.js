@@ -5,11 +5,11 @@
 /* global L */
 import { api, ApiError, token, signIn, signOut, currentUser } from './api.js';
 import { el } from './dom.js';
+import { visiblePadding } from './modules/panel.js';
+import { codeLabel, codes } from './modules/labels.js';
 import { lang, t, tOr, formatNumber, formatDate } from './i18n.js';
 
-const STATUSES = ['open', 'proposed', 'accepted', 'in-progress', 'done', 'declined', 'cancelled'];
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
-const CATEGORIES = ['housing', 'education', 'health', 'environment', 'digital', 'infrastructure', 'other'];
+// Statuses, priorities and categories are the API's vocabularies (/api/vocabularies), in their order.
 
 let ctx;
 let overlay = null;   // lines and markers of the need on show
@@ -34,7 +34,7 @@ export function init(context) {
   $('#need-form').addEventListener('submit', saveNeed);
   $('#need-cancel').addEventListener('click', () => $('#need-dialog').close());
   const status = $('#coord-status');
-  status.replaceChildren(...STATUSES.map(s => el('option', { value: s }, tOr(`status.${s}`, s))));
+  status.replaceChildren(...codes('need_status').map(s => el('option', { value: s }, codeLabel('need_status', s))));
   renderUser();
 }
 
@@ -127,8 +127,8 @@ export function startNeed({ lon, lat, village }) {
   const skills = $('#need-skills');
   skills.replaceChildren(...ctx.skills().map(s => el('label', { class: 'check' },
     el('input', { type: 'checkbox', name: 'required_skills', value: s.code }), ' ', ctx.skillLabel(s.code))));
-  $('#need-category').replaceChildren(...CATEGORIES.map(c => el('option', { value: c }, tOr(`category.${c}`, c))));
-  $('#need-priority').replaceChildren(...PRIORITIES.map(p => el('option', { value: p, selected: p === 'normal' }, tOr(`priority.${p}`, p))));
+  $('#need-category').replaceChildren(...codes('need_category').map(c => el('option', { value: c }, codeLabel('need_category', c))));
+  $('#need-priority').replaceChildren(...codes('priority').map(p => el('option', { value: p, selected: p === 'normal' }, codeLabel('priority', p))));
   // The browser's own calendar day, not UTC's (before 07:00 in Vietnam, UTC is still yesterday).
   const day = offsetDays => { const d = new Date(Date.now() + offsetDays * 86400000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
   $('#need-window-start').value = day(0);
@@ -238,16 +238,16 @@ export async function showNeed(id) {
   const moves = (p.next_statuses ?? []).filter(to => mayMove(p, to)).map(to => el('button', {
     type: 'button', class: `btn btn-small${to === 'cancelled' || to === 'declined' ? ' btn-danger' : ''}`, 'data-to': to,
     onclick: ev => act(id, ev.currentTarget, () => api(`/api/needs/${id}/transitions`, { method: 'POST', body: { to, note: note.value.trim() || null } }),
-      t('coord.moved', { status: tOr(`status.${to}`, to) })),
-  }, t('coord.move_to', { status: tOr(`status.${to}`, to) })));
+      t('coord.moved', { status: codeLabel('need_status', to) })),
+  }, t('coord.move_to', { status: codeLabel('need_status', to) })));
   const statusBox = el('div', { class: 'need-status' },
-    el('p', {}, `${t('field.status')}: `, el('strong', { class: `status-badge status-${p.status}`, 'data-status': p.status }, tOr(`status.${p.status}`, p.status))),
+    el('p', {}, `${t('field.status')}: `, el('strong', { class: `status-badge status-${p.status}`, 'data-status': p.status }, codeLabel('need_status', p.status))),
     el('p', { class: 'muted volunteers-line' }, t('coord.volunteers_line', { needed: p.volunteers_needed, proposed: p.volunteers_proposed ?? 0, accepted: p.volunteers_accepted ?? 0 })),
     moves.length && user ? el('div', { class: 'transitions' }, note, moves) : null);
 
   const facts = el('dl', { class: 'facts' });
-  for (const [k, v] of [['priority', tOr(`priority.${p.priority}`, p.priority)],
-    ['category', tOr(`category.${p.category}`, p.category)], ['volunteers_needed', p.volunteers_needed],
+  for (const [k, v] of [['priority', codeLabel('priority', p.priority)],
+    ['category', codeLabel('need_category', p.category)], ['volunteers_needed', p.volunteers_needed],
     ['window_start', formatDate(p.window_start)], ['window_end', formatDate(p.window_end)],
     ['required_skills', (p.required_skills ?? []).map(ctx.skillLabel).join(', ')], ['public_summary', p.public_summary]]) {
     if (v !== undefined && v !== null && v !== '') facts.append(el('dt', {}, t(`field.${k}`)), el('dd', {}, String(v)));
@@ -283,17 +283,18 @@ export async function showNeed(id) {
     });
     matchSection = [el('h4', {}, t('coord.matches')), list.children.length ? list : el('p', { class: 'muted' }, t('coord.no_matches'))];
   }
-  ctx.map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
+  // The lines to the matched teams stay in the part of the map the panel (a bottom sheet on a phone) leaves free.
+  ctx.map.fitBounds(bounds.pad(0.2), { maxZoom: 12, ...visiblePadding() });
 
   const assignments = (p.assignments ?? []).map(a => el('li', { class: 'assignment', 'data-assignment-id': a.id, 'data-status': a.status },
-    `${a.team_name ?? `#${a.team_id}`} — ${tOr(`status.${a.status}`, a.status)} · ${t('coord.people', { n: a.volunteers ?? '' })}`,
+    `${a.team_name ?? `#${a.team_id}`} — ${codeLabel('assignment_status', a.status)} · ${t('coord.people', { n: a.volunteers ?? '' })}`,
     a.status === 'proposed' && mayDecide(a) ? el('span', { class: 'assignment-actions' },
       el('button', { type: 'button', class: 'btn btn-small btn-primary accept', onclick: ev => act(id, ev.currentTarget,
         () => api(`/api/needs/${id}/assignments/${a.id}/accept`, { method: 'POST', body: {} }), t('coord.accepted', { name: a.team_name })) }, t('coord.accept')),
       el('button', { type: 'button', class: 'btn btn-small decline', onclick: ev => act(id, ev.currentTarget,
         () => api(`/api/needs/${id}/assignments/${a.id}/decline`, { method: 'POST', body: {} }), t('coord.declined', { name: a.team_name })) }, t('coord.decline'))) : null));
   const history = (p.status_history ?? []).map(h => el('li', {},
-    `${formatDateTime(h.at)} — ${h.from ? `${tOr(`status.${h.from}`, h.from)} → ` : ''}${tOr(`status.${h.to}`, h.to)}`,
+    `${formatDateTime(h.at)} — ${h.from ? `${codeLabel('need_status', h.from)} → ` : ''}${codeLabel('need_status', h.to)}`,
     h.by ? el('small', {}, ` (${h.by})`) : null, h.note ? `: ${h.note}` : null));
 
   ctx.showPanel(p.title, el('article', { class: 'need', 'data-need-id': id, 'data-status': p.status },
@@ -318,8 +319,8 @@ async function listNeeds(status) {
     const items = data.features.map(f => el('li', { 'data-need-id': f.id },
       el('button', { type: 'button', class: 'link', onclick: () => showNeed(f.id) },
         `#${f.id} ${f.properties.title}`),
-      el('small', {}, ` ${tOr(`priority.${f.properties.priority}`, f.properties.priority)} · ${formatDate(f.properties.window_start)}`)));
-    ctx.showPanel(`${t('coord.needs_by_status')}: ${tOr(`status.${status}`, status)}`,
+      el('small', {}, ` ${codeLabel('priority', f.properties.priority)} · ${formatDate(f.properties.window_start)}`)));
+    ctx.showPanel(`${t('coord.needs_by_status')}: ${codeLabel('need_status', status)}`,
       el('div', {},
         items.length ? el('ul', { class: 'need-list' }, items) : el('p', { class: 'muted' }, t('coord.none')),
         data.links?.some(l => l.rel === 'next') ? el('p', { class: 'muted' }, t('coord.more')) : null));

@@ -2,10 +2,10 @@
 // layers declare, and "near a point".
 /* global L */
 import { el, $ } from '../dom.js';
-import { t, tOr, formatNumber } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { symbolSvg } from '../symbols.js';
 import { state, on, emit, dataLayers, FILTER_NAMES } from './state.js';
-import { layerTitle, skillLabel } from './labels.js';
+import { layerTitle, skillLabel, codeLabel } from './labels.js';
 import { closeLegendOnPhone } from './shell.js';
 import { zoomToAdmin } from './admin.js';
 
@@ -70,8 +70,8 @@ function optionList(select, values, labelOf) {
 export function buildFilters(provinces) {
   const allowed = name => state.catalog.flatMap(l => l.filters ?? []).find(f => f.name === name)?.values ?? [];
   optionList($('#filter-skill'), state.skills.map(s => s.code), skillLabel);
-  optionList($('#filter-type'), allowed('type'), v => tOr(`type.${v}`, v));
-  optionList($('#filter-rank'), allowed('rank'), v => tOr(`rank.${v}`, v));
+  optionList($('#filter-type'), allowed('type'), v => codeLabel('team_type', v));
+  optionList($('#filter-rank'), allowed('rank'), v => codeLabel('site_rank', v));
   optionList($('#filter-admin'), provinces.map(p => p.code), code => provinces.find(p => p.code === code)?.name ?? code);
   for (const name of FILTER_NAMES) {
     const input = $(`#filter-${name}`);

@@ -23,6 +23,7 @@ export const state = {
   filters: {},         // filter name → value
   near: null,          // { lon, lat, radius }
   catalog: [],         // /api/layers
+  vocab: {},           // /api/vocabularies: every code's labels
   skills: [],          // /api/skills
   picking: null,       // a function taking a latlng, when the next map click picks a point
   opened: null,        // { layer, id } shown in the details panel

@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace ResourceMap.Tests.Web;
+
+/// <summary>
+/// The search box on /api/search: grouped results with totals, "more", and a chosen result that opens its popup where
+/// it can be seen — beside the details panel on a desktop, above the bottom sheet on a phone.
+/// </summary>
+public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFixture>
+{
+    static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png") });
+
+    [Fact]
+    public async Task Nam_tra_my_lists_its_villages_in_a_group_with_a_total_and_more()
+    {
+        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#search").FillAsync("nam tra my");
+        var villages = page.Locator("#search-results [role=group][data-group=hardship-villages]");
+        await villages.WaitForAsync();
+        // Admin units come first; the villages group shows 5 of its total and offers the rest.
+        Assert.Equal("admin-units", await page.Locator("#search-results [role=group]").First.GetAttributeAsync("data-group"));
+        await Assertions.Expect(villages.Locator(".result-group-head")).ToContainTextAsync("Thôn, ấp đặc biệt khó khăn");
+        var options = villages.Locator("[role=option]:not(.result-more)");
+        Assert.Equal(5, await options.CountAsync());
+        for (var i = 0; i < 5; i++)
+            await Assertions.Expect(options.Nth(i).Locator("small")).ToContainTextAsync("Nam Trà My");
+        var total = int.Parse(new string((await villages.Locator(".result-group-head small").TextContentAsync())!.Where(char.IsDigit).ToArray()));
+        Assert.True(total >= 30, $"villages matching: {total}");
+        await ShotAsync(page, "30-search-nam-tra-my");
+
+        await villages.Locator(".result-more").ClickAsync();
+        await Assertions.Expect(options).ToHaveCountAsync(10);
+        Assert.True(await page.Locator("#search-results").IsVisibleAsync(), "the list stays open while it grows");
+    }
+
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task A_chosen_village_opens_its_popup_in_view(int width, int height)
+    {
+        var (context, page, _) = await web.NewPageAsync(width, height);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#search").FillAsync("lung pu");
+        var option = page.Locator("#search-results [role=option][data-kind=hardship-villages]", new() { HasText = "Thôn Lũng Pù" }).First;
+        await option.WaitForAsync();
+        await page.Locator("#search").PressAsync("Enter"); // the first result is the exact name
+
+        var popup = page.Locator(".leaflet-popup .popup");
+        await Assertions.Expect(popup.Locator("h3")).ToHaveTextAsync("Thôn Lũng Pù, tỉnh Hà Giang");
+        var box = (await popup.BoundingBoxAsync())!;
+        Assert.True(box.Y >= 0 && box.Y + box.Height <= height, $"popup at y={box.Y}, height {box.Height}");
+        if (width < 760)
+        {
+            // On a phone the details panel stays closed: the popup is not hidden behind it.
+            Assert.False(await page.Locator("#panel").IsVisibleAsync());
+            Assert.True(box.Y + box.Height <= height * 0.75, $"popup bottom at {box.Y + box.Height} of {height}");
+        }
+        else
+            await Assertions.Expect(page.Locator("#panel article.details h3")).ToHaveTextAsync("Thôn Lũng Pù, tỉnh Hà Giang");
+        await ShotAsync(page, $"31-search-result-{width}");
+    }
+}
