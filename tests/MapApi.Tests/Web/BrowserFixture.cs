@@ -45,11 +45,15 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Data a derived fixture adds to its seeded copy before the app starts (e.g. a national-scale layer).</summary>
+    protected virtual Task PrepareDataAsync(Npgsql.NpgsqlDataSource sql) => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         App = new App_(BasemapUrl);
         LocalOrigins.Add(new Uri(BasemapUrl.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0")).GetLeftPart(UriPartial.Authority));
         await ((IAsyncLifetime)App).InitializeAsync();
+        await PrepareDataAsync(App.Sql);
         App.UseKestrel(0); // a free port chosen by the OS
         App.StartServer();
         var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -227,4 +227,53 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await Assertions.Expect(problem).ToBeInViewportAsync(); // the bottom sheet scrolls to it
         await ShotAsync(page, "11-coordinator-phone-409");
     }
+
+    [Fact]
+    public async Task The_need_dialog_fits_768_px_and_a_need_no_team_reaches_gets_next_steps()
+    {
+        await using (var conn = await web.App.Sql.OpenConnectionAsync())
+            await TestUsers.AddAsync(conn, "coord-no-match", "coordinator", Password, displayName: "Cán bộ điều phối");
+        // A hardship village no active team reaches, as the planner lists them.
+        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        await using var __ = context;
+        var village = (await GetJsonAsync(page, "/api/planning/coverage?uncovered=true&limit=1"))["features"]![0]!;
+        var id = village["id"]!.GetValue<long>();
+        var lon = village["geometry"]!["coordinates"]![0]!.GetValue<double>();
+        var lat = village["geometry"]!["coordinates"]![1]!.GetValue<double>();
+        await page.GotoAsync($"{web.BaseUrl}/#map=15/{lat:0.00000}/{lon:0.00000}&layers=hardship-villages");
+        await page.Locator("body.ready").WaitForAsync();
+        await LoginAsync(page, "coord-no-match");
+        var marker = page.Locator($".leaflet-marker-pane [data-layer='hardship-villages'][data-id='{id}']");
+        await marker.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await marker.ClickAsync();
+        await page.Locator(".leaflet-popup .popup").GetByRole(AriaRole.Button, new() { Name = "Ghi nhận nhu cầu tại đây" }).ClickAsync();
+        await page.Locator("#need-dialog[open]").WaitForAsync();
+
+        // Save is on screen without scrolling, and the categories are the API's vocabulary.
+        var save = (await page.Locator("#need-form button[type=submit]").BoundingBoxAsync())!;
+        Assert.True(save.Y + save.Height <= 768, $"Save ends at {save.Y + save.Height} px");
+        var categories = (await GetJsonAsync(page, "/api/vocabularies"))["need_category"]!.AsArray().Select(c => c!["code"]!.GetValue<string>()).ToList();
+        Assert.Equal(categories, (await page.Locator("#need-category option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).ToList());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "34-need-dialog-1366x768.png") });
+
+        await page.Locator("#need-title").FillAsync("Sửa nhà cho hộ nghèo");
+        await page.Locator("#need-summary").FillAsync("Cần sửa mái nhà trước mùa mưa.");
+        await page.Locator("#need-skills input").First.CheckAsync();
+        var start = DateTime.UtcNow.AddHours(7).Date.AddDays(3);
+        await page.Locator("#need-window-start").FillAsync(start.ToString("yyyy-MM-dd"));
+        await page.Locator("#need-window-end").FillAsync(start.AddDays(2).ToString("yyyy-MM-dd"));
+        await page.Locator("#need-form button[type=submit]").ClickAsync();
+
+        // No team reaches it: the panel says what to do next instead of stopping there.
+        var next = page.Locator("#panel .no-match");
+        await next.WaitForAsync();
+        await Assertions.Expect(next.Locator(".nearby-teams li").First).ToBeVisibleAsync();
+        await Assertions.Expect(next.Locator(".later-matches")).Not.ToBeEmptyAsync();
+        Assert.Equal("planner.html", await next.Locator("a.planner-link").GetAttributeAsync("href"));
+        // Forward statuses come before declining or cancelling.
+        var moves = await page.Locator("#panel .need-status button[data-to]").EvaluateAllAsync<string[]>("bs => bs.map(b => b.dataset.to)");
+        if (moves.Contains("cancelled")) Assert.Equal("cancelled", moves[^1]);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "35-need-no-match-next-steps.png") });
+    }
 }

@@ -65,4 +65,25 @@ public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFi
             await Assertions.Expect(page.Locator("#panel article.details h3")).ToHaveTextAsync("Thôn Lũng Pù, tỉnh Hà Giang");
         await ShotAsync(page, $"31-search-result-{width}");
     }
+
+    [Fact]
+    public async Task A_sample_district_is_outlined_as_illustrative_not_as_a_real_boundary()
+    {
+        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#search").FillAsync("nam tra my");
+        await page.Locator("#search-results [role=option][data-kind=admin]", new() { HasText = "Huyện Nam Trà My" }).ClickAsync();
+        // The generated district (source sample-admin-voronoi) is dashed brown with a note, never the solid red of a real unit.
+        await Assertions.Expect(page.Locator(".sample-outline-note")).ToContainTextAsync("Huyện Nam Trà My chỉ là minh họa");
+        Assert.Equal(0, await page.Locator(".leaflet-admin-pane path[stroke='#b71c1c']").CountAsync());
+        Assert.Equal(1, await page.Locator(".leaflet-admin-pane path[stroke='#6d4c41']").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "33-sample-district-outline.png") });
+
+        // A real province keeps the red outline, and the note goes.
+        await page.Locator("#search").FillAsync("quang nam");
+        await page.Locator("#search-results [role=option][data-kind=admin]", new() { HasText = "Quảng Nam" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".leaflet-admin-pane path[stroke='#b71c1c']")).ToHaveCountAsync(1);
+    }
 }

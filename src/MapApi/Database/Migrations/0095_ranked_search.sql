@@ -1,17 +1,18 @@
 -- Ranked search (/api/search). search_text answers "does it match at all"; ranking needs the name on its own,
 -- folded to plain words, so that "hoi an" equals "Thành phố Hội An" and "lung pu" starts "Thôn Lũng Pù, tỉnh Hà Giang".
 
+-- Both feed generated columns, so their bodies name the schema: pg_restore runs with an empty search_path.
 -- Folded, lower-case, only [a-z0-9] words separated by single spaces: "Thôn Ch'ơm" -> "thon ch om".
 CREATE OR REPLACE FUNCTION rm_search_key(input text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-AS $$ SELECT trim(regexp_replace(rm_fold(input), '[^a-z0-9]+', ' ', 'g')) $$;
+AS $$ SELECT trim(regexp_replace(public.rm_fold(input), '[^a-z0-9]+', ' ', 'g')) $$;
 
 -- The name proper: the part before the first comma (", tỉnh Hà Giang" only says where), without the word for
 -- its kind of place or body ("Huyện", "Thôn", "CLB"), which people leave out when they search.
 CREATE OR REPLACE FUNCTION rm_name_core(name text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
 AS $$
-    SELECT regexp_replace(rm_search_key(split_part(name, ',', 1)),
+    SELECT regexp_replace(public.rm_search_key(split_part(name, ',', 1)),
         '^(tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu|thon|ban|xom|ap|lang|buon|bon|plei|khu pho|to dan pho|cau lac bo|clb) ', '')
 $$;
 

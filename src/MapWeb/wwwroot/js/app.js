@@ -60,6 +60,7 @@ async function start() {
   createLayerGroups(); // one per layer /api/layers lists (points clustered, shapes not)
   wireEvents();
   buildLegend();
+  loadAll(); // markers first: boundaries, filters and tools must not hold up the first render
   const provinces = await setupAdmin();
   buildFilters(provinces);
   wireFilters();
@@ -94,7 +95,6 @@ async function start() {
     map, showPanel, openDetails, reload: () => loadLayer('needs'), skills: () => state.skills, skillLabel,
     setPicking: fn => { state.picking = fn; document.body.classList.toggle('picking', !!fn); },
   });
-  loadAll();
   if (state.openWanted && dataLayers().includes(state.openWanted.layer)) openDetails(state.openWanted.layer, state.openWanted.id);
   writeHash();
   document.body.classList.add('ready');

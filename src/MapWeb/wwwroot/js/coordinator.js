@@ -215,6 +215,41 @@ async function act(id, button, request, success) {
   }
 }
 
+/**
+ * No team reaches the need with a free place in its window: say so, and offer what a coordinator does next — active
+ * teams within 100 km to ask directly (outside their declared reach), the next 30 days' matches, and the planner.
+ */
+function noMatchNextSteps(p, lon, lat) {
+  const box = el('div', { class: 'no-match' }, el('p', {}, t('coord.no_matches')), el('p', { class: 'muted' }, t('coord.next_steps')));
+  const nearby = el('ul', { class: 'nearby-teams' });
+  const later = el('p', { class: 'muted later-matches' });
+  box.append(el('h5', {}, t('coord.nearby_title')), nearby, later,
+    el('p', {}, el('a', { href: `planner.html`, class: 'planner-link' }, t('coord.open_planner'))));
+  const skills = (p.required_skills ?? []).join(',');
+  const query = new URLSearchParams({ near: `${lon},${lat}`, radius_m: '100000', status: 'active', limit: '50' });
+  api(`/api/layers/teams/features?${query}`).then(data => {
+    const teams = data.features.map(f => ({ f, km: distanceKm(lat, lon, f.geometry.coordinates[1], f.geometry.coordinates[0]) }))
+      .sort((a, b) => a.km - b.km).slice(0, 5);
+    nearby.replaceChildren(...(teams.length ? teams.map(({ f, km }) => el('li', { 'data-team-id': f.id },
+      el('strong', {}, f.properties.name), ` · ${t('coord.km_away', { km: formatNumber(km, 1) })}`,
+      f.properties.public_phone ? ` · ${f.properties.public_phone}` : '')) : [el('li', { class: 'muted' }, t('coord.no_nearby'))]));
+  }).catch(() => nearby.replaceChildren(el('li', { class: 'muted' }, t('coord.no_nearby'))));
+  // The same place, skills and window length 30 days later: a later date may find a team with a free place.
+  const shift = value => new Date(Date.parse(value) + 30 * 86400000).toISOString().slice(0, 10);
+  const from = shift(p.window_start), to = shift(p.window_end ?? p.window_start);
+  const volunteers = Math.max(1, p.volunteers_needed ?? 1);
+  api(`/api/matches?lon=${lon}&lat=${lat}&from=${from}&to=${to}&volunteers=${volunteers}&limit=10${skills ? `&skills=${encodeURIComponent(skills)}` : ''}`)
+    .then(r => { later.textContent = r.matches?.length ? t('coord.later_matches', { n: r.matches.length, date: formatDate(from) }) : t('coord.no_later_matches', { date: formatDate(from) }); })
+    .catch(() => { later.textContent = ''; });
+  return box;
+}
+
+function distanceKm(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180, dLat = (lat2 - lat1) * rad, dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(a));
+}
+
 export async function showNeed(id) {
   ctx.showPanel(`#${id}`, el('p', { class: 'muted' }, t('loading')));
   let need, matches = null;
@@ -235,7 +270,9 @@ export async function showNeed(id) {
 
   // Status, with the manual transitions the API offers from here.
   const note = el('input', { type: 'text', class: 'transition-note', maxlength: '1000', 'aria-label': t('coord.note'), placeholder: t('coord.note') });
-  const moves = (p.next_statuses ?? []).filter(to => mayMove(p, to)).map(to => el('button', {
+  // Forward first (the vocabulary's order: open … done), declining and cancelling last.
+  const order = codes('need_status');
+  const moves = (p.next_statuses ?? []).filter(to => mayMove(p, to)).sort((a, b) => order.indexOf(a) - order.indexOf(b)).map(to => el('button', {
     type: 'button', class: `btn btn-small${to === 'cancelled' || to === 'declined' ? ' btn-danger' : ''}`, 'data-to': to,
     onclick: ev => act(id, ev.currentTarget, () => api(`/api/needs/${id}/transitions`, { method: 'POST', body: { to, note: note.value.trim() || null } }),
       t('coord.moved', { status: codeLabel('need_status', to) })),
@@ -281,7 +318,7 @@ export async function showNeed(id) {
       item.addEventListener('mouseleave', () => line.setStyle({ weight: i === 0 ? 4 : 2 }));
       list.append(item);
     });
-    matchSection = [el('h4', {}, t('coord.matches')), list.children.length ? list : el('p', { class: 'muted' }, t('coord.no_matches'))];
+    matchSection = [el('h4', {}, t('coord.matches')), list.children.length ? list : noMatchNextSteps(p, lon, lat)];
   }
   // The lines to the matched teams stay in the part of the map the panel (a bottom sheet on a phone) leaves free.
   ctx.map.fitBounds(bounds.pad(0.2), { maxZoom: 12, ...visiblePadding() });

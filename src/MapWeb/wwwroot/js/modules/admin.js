@@ -12,7 +12,28 @@ const ARCHIPELAGOS = [
 ];
 
 const DISTRICTS_FROM_ZOOM = 9;
-let provincesLayer = null, districtsLayer = null, districtsData = null, highlight = null;
+let provincesLayer = null, districtsLayer = null, districtsData = null, highlight = null, sampleNote = null;
+
+// Sample outlines (generated, not official: data/sources.json) are drawn lighter and dotted, and a note says so while
+// one is on screen, so nobody reads them as real boundaries.
+const SAMPLE_STYLE = { color: '#8d8d8d', weight: 1, fill: false, dashArray: '1 5' };
+
+function showSampleNote(text) {
+  if (!sampleNote) {
+    sampleNote = L.control({ position: 'bottomright' });
+    sampleNote.onAdd = () => L.DomUtil.create('div', 'sample-outline-note');
+  }
+  if (!text) { sampleNote.remove(); return; }
+  if (!sampleNote.getContainer()?.isConnected) sampleNote.addTo(state.map);
+  sampleNote.getContainer().textContent = text;
+  sampleNote.getContainer().setAttribute('role', 'note');
+}
+
+function updateSampleNote() {
+  const highlighted = highlight?.sample ? t('admin.sample_outline', { name: highlight.sample }) : null;
+  const districts = districtsLayer && state.map.hasLayer(districtsLayer) && districtsLayer.hasSamples ? t('admin.sample_districts') : null;
+  showSampleNote(highlighted ?? districts);
+}
 
 /** Draws the provinces; returns them as { code, name } sorted by Vietnamese name (for the filter). */
 export async function setupAdmin() {
@@ -42,16 +63,27 @@ export async function refreshAdmin() {
   if (wantDistricts && !districtsData) {
     districtsData = api(`/api/admin-units?level=district&date=${DISTRICTS_DATE}&geometry=simplified&limit=1000`).catch(() => ({ features: [] }));
     const data = await districtsData;
-    districtsLayer = L.geoJSON(data, { pane: 'admin', style: { color: '#777', weight: 0.8, fill: false, dashArray: '2 3' }, interactive: false });
+    districtsLayer = L.geoJSON(data, {
+      pane: 'admin', interactive: false,
+      style: f => f.properties.is_sample ? SAMPLE_STYLE : { color: '#777', weight: 0.8, fill: false, dashArray: '2 3' },
+    });
+    districtsLayer.hasSamples = data.features.some(f => f.properties.is_sample);
   }
   if (districtsLayer) { if (state.layers.has('admin') && map.getZoom() >= DISTRICTS_FROM_ZOOM) districtsLayer.addTo(map); else districtsLayer.remove(); }
+  updateSampleNote();
 }
 
 export async function zoomToAdmin(code, date = null) {
   try {
     const unit = await api(`/api/admin-units/${encodeURIComponent(code)}?geometry=simplified${date ? `&date=${date}` : ''}`);
     highlight?.remove();
-    highlight = L.geoJSON(unit, { pane: 'admin', style: { color: '#b71c1c', weight: 3, fill: false }, interactive: false }).addTo(state.map);
+    const sample = unit.properties.is_sample;
+    highlight = L.geoJSON(unit, {
+      pane: 'admin', interactive: false,
+      style: sample ? { ...SAMPLE_STYLE, color: '#6d4c41', weight: 2.5, dashArray: '6 5' } : { color: '#b71c1c', weight: 3, fill: false },
+    }).addTo(state.map);
+    highlight.sample = sample ? unit.properties.name : null;
+    updateSampleNote();
     state.map.fitBounds(mainlandBounds(unit) ?? highlight.getBounds(), { padding: [20, 20] });
   } catch { /* the filter still applies */ }
 }
