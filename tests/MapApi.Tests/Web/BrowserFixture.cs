@@ -45,6 +45,14 @@ public class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A screenshot in artifacts/screenshots/ (listed in the closing notes).</summary>
+    public static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png") });
+
+    /// <summary>An API answer read through the page's own request context (same origin, no browser cache).</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> GetJsonAsync(IPage page, string path) =>
+        System.Text.Json.Nodes.JsonNode.Parse(await (await page.APIRequest.GetAsync(BaseUrl + path)).TextAsync())!;
+
     /// <summary>Data a derived fixture adds to its seeded copy before the app starts (e.g. a national-scale layer).</summary>
     protected virtual Task PrepareDataAsync(Npgsql.NpgsqlDataSource sql) => Task.CompletedTask;
 

@@ -8,9 +8,6 @@ namespace ResourceMap.Tests.Web;
 /// </summary>
 public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFixture>
 {
-    static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png") });
-
     [Fact]
     public async Task Nam_tra_my_lists_its_villages_in_a_group_with_a_total_and_more()
     {
@@ -30,7 +27,7 @@ public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFi
             await Assertions.Expect(options.Nth(i).Locator("small")).ToContainTextAsync("Nam Trà My");
         var total = int.Parse(new string((await villages.Locator(".result-group-head small").TextContentAsync())!.Where(char.IsDigit).ToArray()));
         Assert.True(total >= 30, $"villages matching: {total}");
-        await ShotAsync(page, "30-search-nam-tra-my");
+        await BrowserFixture.ShotAsync(page, "30-search-nam-tra-my");
 
         await villages.Locator(".result-more").ClickAsync();
         await Assertions.Expect(options).ToHaveCountAsync(10);
@@ -63,7 +60,7 @@ public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFi
         }
         else
             await Assertions.Expect(page.Locator("#panel article.details h3")).ToHaveTextAsync("Thôn Lũng Pù, tỉnh Hà Giang");
-        await ShotAsync(page, $"31-search-result-{width}");
+        await BrowserFixture.ShotAsync(page, $"31-search-result-{width}");
     }
 
     [Fact]
@@ -79,7 +76,7 @@ public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFi
         await Assertions.Expect(page.Locator(".sample-outline-note")).ToContainTextAsync("Huyện Nam Trà My chỉ là minh họa");
         Assert.Equal(0, await page.Locator(".leaflet-admin-pane path[stroke='#b71c1c']").CountAsync());
         Assert.Equal(1, await page.Locator(".leaflet-admin-pane path[stroke='#6d4c41']").CountAsync());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "33-sample-district-outline.png") });
+        await BrowserFixture.ShotAsync(page, "33-sample-district-outline");
 
         // A real province keeps the red outline, and the note goes.
         await page.Locator("#search").FillAsync("quang nam");

@@ -18,9 +18,6 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
     static readonly string[] EnglishWords =
         ["Zoom in", "Zoom out", "Close popup", "notes:", "road m", "Admin unit", "Mã đơn vị hành chính", "sample data", "Details", "Loading"];
 
-    async Task<JsonNode> GetJsonAsync(IPage page, string path) =>
-        JsonNode.Parse(await (await page.APIRequest.GetAsync(web.BaseUrl + path)).TextAsync())!;
-
     /// <summary>Codes that must never be shown as they are: every vocabulary code longer than two letters, and source ids.</summary>
     static List<string> ForbiddenCodes(JsonNode vocabularies) =>
         vocabularies.AsObject().SelectMany(v => v.Value!.AsArray().Select(term => term!["code"]!.GetValue<string>()))
@@ -36,7 +33,7 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
     {
         var (context, page, _) = await web.NewPageAsync(1366, 768);
         await using var __ = context;
-        var codes = ForbiddenCodes(await GetJsonAsync(page, "/api/vocabularies"));
+        var codes = ForbiddenCodes(await web.GetJsonAsync(page, "/api/vocabularies"));
         Assert.Contains("revolutionary", codes);
         Assert.Contains("border-commune", codes);
         Assert.Contains("sample-records", codes);
@@ -44,7 +41,7 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
 
         foreach (var layer in Layers)
         {
-            var feature = (await GetJsonAsync(page, $"/api/layers/{layer}/features?limit=1"))["features"]![0]!;
+            var feature = (await web.GetJsonAsync(page, $"/api/layers/{layer}/features?limit=1"))["features"]![0]!;
             var id = feature["id"]!.GetValue<long>();
             await page.GotoAsync("about:blank"); // a new hash alone would not reload the page
             await page.GotoAsync(web.BaseUrl + $"/#map=9/15.6/108.0&layers={layer}&feature={layer}/{id}");
@@ -64,7 +61,7 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
     {
         var (context, page, _) = await web.NewPageAsync(1366, 768);
         await using var __ = context;
-        var site = (await GetJsonAsync(page, "/api/layers/red-addresses/features?limit=100"))["features"]!.AsArray()
+        var site = (await web.GetJsonAsync(page, "/api/layers/red-addresses/features?limit=100"))["features"]!.AsArray()
             .First(f => f!["properties"]!["recognised_year"] is not null)!;
         await page.GotoAsync(web.BaseUrl + $"/#map=9/15.6/108.0&feature=red-addresses/{site["id"]}");
         var details = page.Locator("#panel article.details");
@@ -72,7 +69,7 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
         var year = site["properties"]!["recognised_year"]!.GetValue<int>().ToString();
         Assert.Contains(year, await details.InnerTextAsync());
 
-        var team = (await GetJsonAsync(page, "/api/layers/teams/features?limit=1"))["features"]![0]!;
+        var team = (await web.GetJsonAsync(page, "/api/layers/teams/features?limit=1"))["features"]![0]!;
         await page.GotoAsync("about:blank");
         await page.GotoAsync(web.BaseUrl + $"/#map=9/15.6/108.0&feature=teams/{team["id"]}");
         await page.Locator($"#panel article.details[data-layer='teams'][data-id='{team["id"]}']").WaitForAsync();
@@ -98,7 +95,7 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
     {
         var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
-        var team = (await GetJsonAsync(page, "/api/layers/teams/features?limit=1"))["features"]![0]!;
+        var team = (await web.GetJsonAsync(page, "/api/layers/teams/features?limit=1"))["features"]![0]!;
         await page.GotoAsync(web.BaseUrl + $"/#map=9/15.6/108.0&feature=teams/{team["id"]}");
         await page.Locator("#panel article.details").WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
