@@ -208,6 +208,18 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         Assert.DoesNotContain("kỹ năng", reasons);
         Assert.StartsWith("Score ", (await ranked.First.Locator(".score").TextContentAsync())!.Trim());
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        // The map stays in use: every matched team's line is drawn in the part of the map the sheet leaves free.
+        Assert.Equal(await ranked.CountAsync(), await page.Locator(".leaflet-overlay-pane path.match-line").CountAsync());
+        await page.WaitForFunctionAsync("""
+            () => {
+              const map = document.querySelector('#map').getBoundingClientRect();
+              const sheetTop = document.querySelector('#panel').getBoundingClientRect().top;
+              const lines = [...document.querySelectorAll('.leaflet-overlay-pane path.match-line')].map(l => l.getBoundingClientRect());
+              return sheetTop > map.top + 150 && lines.length > 0 && lines.every(r =>
+                r.top >= map.top - 1 && r.bottom <= sheetTop + 1 && r.left >= map.left - 1 && r.right <= map.right + 1);
+            }
+            """, null, new() { Timeout = 5000 });
+        await ShotAsync(page, "37-coordinator-phone-lines-above-sheet");
         Assert.Equal(true, await ScalarAsync("SELECT village_id IS NULL AND ST_Y(geom) BETWEEN 14 AND 16.5 FROM needs WHERE id = @id", needId));
 
         // Someone else cancels the need behind this page's back: proposing now is a 409, shown in words.

@@ -36,11 +36,11 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         var (context, page, _) = await web.NewPageAsync();
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams");
-        var marker = page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First;
-        await marker.WaitForAsync();
+        await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        var id = await marker.GetAttributeAsync("data-id");
-        await marker.ClickAsync();
+        var id = await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.GetAttributeAsync("data-id");
+        // By id, not .First again: markers are replaced on every viewport load, in no fixed order.
+        await page.Locator($".leaflet-marker-pane .rm-marker.rm-teams[data-id='{id}']").ClickAsync();
         await page.Locator(".leaflet-popup .popup-actions button").First.ClickAsync();
         await page.Locator($"#panel .details[data-id='{id}']").WaitForAsync();
         var name = await page.Locator("#panel .details h3").TextContentAsync();

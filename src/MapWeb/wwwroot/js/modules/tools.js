@@ -13,6 +13,14 @@ import { writeHash } from './urlstate.js';
 
 const IN_VIEW_LIMIT = 50;
 
+// Drawn, not glyphs: a phone without a symbol font would show an empty box for ⌖.
+const svg = body => `<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">${body}</svg>`;
+const ICONS = {
+  locate: svg('<circle cx="12" cy="12" r="6"/><circle cx="12" cy="12" r="1.5" fill="currentColor"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/>'),
+  list: svg('<path d="M8 6h13M8 12h13M8 18h13"/><circle cx="3.5" cy="6" r="1" fill="currentColor"/><circle cx="3.5" cy="12" r="1" fill="currentColor"/><circle cx="3.5" cy="18" r="1" fill="currentColor"/>'),
+  share: svg('<circle cx="18" cy="5" r="2.5"/><circle cx="6" cy="12" r="2.5"/><circle cx="18" cy="19" r="2.5"/><path d="M8.2 10.8l7.6-4.4M8.2 13.2l7.6 4.4"/>'),
+};
+
 export function setupTools(map) {
   showSampleBadge();
   const Tools = L.Control.extend({
@@ -26,9 +34,9 @@ export function setupTools(map) {
         L.DomEvent.on(b, 'click', e => { L.DomEvent.stop(e); handler(b); });
         return b;
       };
-      button('tool-locate', '&#x2316;', 'tools.locate', locate);
-      button('tool-in-view', '&#x2630;', 'tools.in_view', showInView);
-      button('tool-share', '&#x2197;', 'tools.share', share);
+      button('tool-locate', ICONS.locate, 'tools.locate', locate);
+      button('tool-in-view', ICONS.list, 'tools.in_view', showInView);
+      button('tool-share', ICONS.share, 'tools.share', share);
       L.DomEvent.disableClickPropagation(bar);
       return bar;
     },
