@@ -57,10 +57,25 @@ public static class ClusterQueries
         """;
     }
 
-    /// <summary>Whether a selection can be answered from the cluster pyramid (0090): a point layer's bbox and nothing else.</summary>
-    public static bool UsesPyramid(LayerDefinition layer, LayerQueries.FeatureQuery query, int zoom) =>
-        layer.GeometryType == "Point" && zoom < LayerClusters.FeaturesFromZoom
-        && query is { Bbox: true, Search: false, AdminUnit: false, Near: false, Filters.Count: 0 };
+    /// <summary>
+    /// The pyramid facet (0090, 0097) that answers a selection, or null when it must be aggregated over the points:
+    /// '' for a point layer's bbox alone, 'name=value' for a bbox and one value of one faceted filter.
+    /// </summary>
+    public static string? PyramidFacet(LayerDefinition layer, LayerQueries.FeatureQuery query, IEnumerable<Npgsql.NpgsqlParameter> parameters, int zoom)
+    {
+        if (layer.GeometryType != "Point" || zoom >= LayerClusters.FeaturesFromZoom
+            || query is not { Bbox: true, Search: false, AdminUnit: false, Near: false, After: false } || query.Filters.Count > 1)
+            return null;
+        if (query.Filters.Count == 0) return "";
+        var filter = query.Filters[0];
+        if (!filter.Faceted) return null;
+        return parameters.FirstOrDefault(p => p.ParameterName == filter.Name)?.Value switch
+        {
+            string[] { Length: 1 } values => $"{filter.Name}={values[0]}",
+            bool flag => $"{filter.Name}={(flag ? "true" : "false")}",
+            _ => null,
+        };
+    }
 
     /// <summary>
     /// The same clusters as <see cref="Clusters"/> for a bbox-only selection, from the pyramid instead of the points.
@@ -69,9 +84,10 @@ public static class ClusterQueries
     /// layer itself. Interiors are shrunk by a millimetre so that rounding never counts a point outside the box. Pieces
     /// are merged by their zoom-z cell (column >> levels), so ids, counts, means, extents and order are the same.
     /// Each strip is read by its own index range (OFFSET 0 keeps the planner from hashing a whole level instead).
-    /// Reads @min_lon, @min_lat, @max_lon, @max_lat, @z, @layer_id and @max_cells.
+    /// Reads @min_lon, @min_lat, @max_lon, @max_lat, @z, @layer_id, @facet and @max_cells, and the faceted filter's
+    /// own parameter for the slivers.
     /// </summary>
-    public static string PyramidClusters(LayerDefinition layer) => $"""
+    public static string PyramidClusters(LayerDefinition layer, LayerFilter? facetFilter = null) => $"""
         WITH b AS (
             SELECT 6378137 * radians(@min_lon::float8) + 1e-3 AS x0, 6378137 * radians(@max_lon::float8) - 1e-3 AS x1,
                    6378137 * ln(tan(pi() / 4 + radians(greatest(least(@min_lat::float8, 85.05), -85.05)) / 2)) + 1e-3 AS y0,
@@ -127,18 +143,19 @@ public static class ClusterQueries
                 OR t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, (SELECT lat_a FROM fine), 4326)
                 OR t.geom && ST_MakeEnvelope(@min_lon, (SELECT lat_b FROM fine), @max_lon, @max_lat, 4326))
               AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))
+              AND {facetFilter?.Sql ?? "TRUE"}
         ),
         pieces AS (
             SELECT c.cx >> (c.z - @z::int) AS cx, c.cy >> (c.z - @z::int) AS cy, c.n, c.sum_lon, c.sum_lat,
                    c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
             FROM columns v CROSS JOIN LATERAL (
-                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.z = v.l AND c.cx = v.cx AND c.cy BETWEEN v.cy0 AND v.cy1
+                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.facet = @facet AND c.z = v.l AND c.cx = v.cx AND c.cy BETWEEN v.cy0 AND v.cy1
                 OFFSET 0) c
             UNION ALL
             SELECT c.cx >> (c.z - @z::int), c.cy >> (c.z - @z::int), c.n, c.sum_lon, c.sum_lat,
                    c.min_lon, c.min_lat, c.max_lon, c.max_lat, c.first_id
             FROM rows_ h CROSS JOIN LATERAL (
-                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.z = h.l AND c.cy = h.cy AND c.cx BETWEEN h.cx0 AND h.cx1
+                SELECT * FROM cluster_cells c WHERE c.layer = @layer_id AND c.facet = @facet AND c.z = h.l AND c.cy = h.cy AND c.cx BETWEEN h.cx0 AND h.cx1
                 OFFSET 0) c
             UNION ALL
             SELECT k.cx >> (rm_cluster_max_zoom() - @z::int), k.cy >> (rm_cluster_max_zoom() - @z::int), 1, s.lon, s.lat,

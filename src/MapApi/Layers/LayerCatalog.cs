@@ -4,8 +4,13 @@ namespace ResourceMap.Api.Layers;
 
 public enum FilterKind { TextList, Number, Boolean }
 
-/// <summary>A filter a layer accepts as a query parameter. Its SQL is fixed here and reads parameter @{Name}.</summary>
-public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, string Description, IReadOnlyCollection<string>? AllowedValues = null);
+/// <summary>
+/// A filter a layer accepts as a query parameter. Its SQL is fixed here and reads parameter @{Name}. A faceted filter
+/// with a single value is answered by the cluster pyramid's cells for facet 'name=value' (migration 0097 lists, per
+/// layer, the columns behind these facets; ClusterPyramidTests compares each with the aggregation over the points).
+/// </summary>
+public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, string Description, IReadOnlyCollection<string>? AllowedValues = null,
+    bool Faceted = false);
 
 /// <summary>
 /// A map layer: which table it reads, which properties the public sees and which filters it takes.
@@ -38,10 +43,10 @@ public static class LayerCatalog
                 'source_id', t.source_id, 'is_sample', t.is_sample)
             """,
             [
-                new("skill", FilterKind.TextList, "t.skills @> @skill", "Skill codes the team must all have, comma-separated (see /api/skills)."),
-                new("type", FilterKind.TextList, "t.team_type = ANY(@type)", "Team types, comma-separated.", TeamTypes),
-                new("status", FilterKind.TextList, "t.status = ANY(@status)", "active or inactive.", TeamStatuses),
-                new("language", FilterKind.TextList, "t.languages && @language", "ISO 639-3 language codes, any of (e.g. xdg for Xơ Đăng, kxm for Khmer)."),
+                new("skill", FilterKind.TextList, "t.skills @> @skill", "Skill codes the team must all have, comma-separated (see /api/skills).", Faceted: true),
+                new("type", FilterKind.TextList, "t.team_type = ANY(@type)", "Team types, comma-separated.", TeamTypes, Faceted: true),
+                new("status", FilterKind.TextList, "t.status = ANY(@status)", "active or inactive.", TeamStatuses, Faceted: true),
+                new("language", FilterKind.TextList, "t.languages && @language", "ISO 639-3 language codes, any of (e.g. xdg for Xơ Đăng, kxm for Khmer).", Faceted: true),
             ]),
         new("red-addresses", "Địa chỉ đỏ, di tích", "Red-address historical sites", "red_sites", "Point",
             """
@@ -50,8 +55,8 @@ public static class LayerCatalog
                 'address', t.address, 'admin_code', t.admin_code, 'source_id', t.source_id, 'is_sample', t.is_sample)
             """,
             [
-                new("rank", FilterKind.TextList, "t.rank = ANY(@rank)", "Heritage ranks, comma-separated.", SiteRanks),
-                new("relic_type", FilterKind.TextList, "t.relic_type = ANY(@relic_type)", "Relic types, comma-separated.", RelicTypes),
+                new("rank", FilterKind.TextList, "t.rank = ANY(@rank)", "Heritage ranks, comma-separated.", SiteRanks, Faceted: true),
+                new("relic_type", FilterKind.TextList, "t.relic_type = ANY(@relic_type)", "Relic types, comma-separated.", RelicTypes, Faceted: true),
             ]),
         new("hardship-villages", "Thôn, ấp đặc biệt khó khăn", "Hardship villages", "hardship_villages", "Point",
             """
@@ -64,8 +69,8 @@ public static class LayerCatalog
             [
                 new("min_poverty", FilterKind.Number, "t.poverty_rate >= @min_poverty", "Minimum poverty rate, % of households."),
                 new("max_new_rural", FilterKind.Number, "t.new_rural_criteria_met <= @max_new_rural", "At most this many new-rural (nông thôn mới) criteria met."),
-                new("extremely_difficult", FilterKind.Boolean, "t.extremely_difficult = @extremely_difficult", "Only (or never) extremely difficult villages."),
-                new("ethnic_group", FilterKind.TextList, "t.ethnic_groups && @ethnic_group", "Ethnic groups, any of (e.g. Xơ Đăng, Khmer)."),
+                new("extremely_difficult", FilterKind.Boolean, "t.extremely_difficult = @extremely_difficult", "Only (or never) extremely difficult villages.", Faceted: true),
+                new("ethnic_group", FilterKind.TextList, "t.ethnic_groups && @ethnic_group", "Ethnic groups, any of (e.g. Xơ Đăng, Khmer).", Faceted: true),
             ]),
         new("border-areas", "Khu vực biên giới", "Border areas", "border_areas", "MultiPolygon",
             """
@@ -84,8 +89,8 @@ public static class LayerCatalog
                 'source_id', t.source_id, 'is_sample', t.is_sample)
             """,
             [
-                new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2."),
-                new("marker_type", FilterKind.TextList, "t.marker_type = ANY(@marker_type)", "main, secondary or stake (cọc dấu).", Vocabulary.MarkerTypes.Codes()),
+                new("country", FilterKind.TextList, "t.neighbour_country = ANY(@country)", "Neighbouring countries, ISO 3166-1 alpha-2.", Faceted: true),
+                new("marker_type", FilterKind.TextList, "t.marker_type = ANY(@marker_type)", "main, secondary or stake (cọc dấu).", Vocabulary.MarkerTypes.Codes(), Faceted: true),
             ],
             NameSql: "'Mốc ' || t.marker_number"),
         // Needs show their public summary only: restricted_details (beneficiaries) never leave through a layer.
@@ -98,10 +103,10 @@ public static class LayerCatalog
                 'source_id', t.source_id, 'is_sample', t.is_sample)
             """,
             [
-                new("status", FilterKind.TextList, "t.status = ANY(@status)", "Need statuses, comma-separated.", NeedStatuses),
-                new("priority", FilterKind.TextList, "t.priority = ANY(@priority)", "Priorities, comma-separated.", Priorities),
-                new("skill", FilterKind.TextList, "t.required_skills && @skill", "Needs asking for any of these skill codes."),
-                new("category", FilterKind.TextList, "t.category = ANY(@category)", "Need categories, comma-separated."),
+                new("status", FilterKind.TextList, "t.status = ANY(@status)", "Need statuses, comma-separated.", NeedStatuses, Faceted: true),
+                new("priority", FilterKind.TextList, "t.priority = ANY(@priority)", "Priorities, comma-separated.", Priorities, Faceted: true),
+                new("skill", FilterKind.TextList, "t.required_skills && @skill", "Needs asking for any of these skill codes.", Faceted: true),
+                new("category", FilterKind.TextList, "t.category = ANY(@category)", "Need categories, comma-separated.", Faceted: true),
             ],
             NameSql: "t.title"),
         // Reads the activities_public view (0050): approved activities only; private columns are never listed.
@@ -113,7 +118,7 @@ public static class LayerCatalog
                 'source_id', t.source_id, 'is_sample', t.is_sample)
             """,
             [
-                new("campaign", FilterKind.TextList, "t.campaign = ANY(@campaign)", "Campaign names, comma-separated (e.g. Tháng Thanh niên)."),
+                new("campaign", FilterKind.TextList, "t.campaign = ANY(@campaign)", "Campaign names, comma-separated (e.g. Tháng Thanh niên).", Faceted: true),
                 new("team", FilterKind.Number, "t.team_id = @team", "Activities of one team (id)."),
             ]),
     ];

@@ -98,7 +98,8 @@ public static class LayerClusters
         }
 
         var individual = z >= FeaturesFromZoom || inView <= ApiLimits.Current.MaxClusterFeatures;
-        var pyramid = !individual && ClusterQueries.UsesPyramid(definition, query, z);
+        var facet = individual ? null : ClusterQueries.PyramidFacet(definition, query, selectionParameters, z);
+        var pyramid = facet is not null;
         string sql;
         var parameters = Clone(selectionParameters).ToList();
         if (individual)
@@ -109,8 +110,9 @@ public static class LayerClusters
         }
         else if (pyramid)
         {
-            sql = ClusterQueries.PyramidClusters(definition);
+            sql = ClusterQueries.PyramidClusters(definition, query.Filters.SingleOrDefault());
             parameters.Add(new("z", z));
+            parameters.Add(new("facet", facet));
             parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
         }
         else

@@ -26,7 +26,9 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
             INSERT INTO data_sources (id, title, licence, accuracy, is_sample) VALUES ('gen', 'Generated test data', 'n/a', 'synthetic', true);
             ALTER TABLE teams DISABLE TRIGGER teams_admin_names;
             INSERT INTO teams (name, team_type, parent_unit, skills, capacity, status, service_radius_m, geom, source_id, is_sample)
-            SELECT 'T' || g, 'club', 'U', ARRAY['a'], 5, 'active', 5000,
+            SELECT 'T' || g, CASE WHEN g % 5 = 0 THEN 'team' ELSE 'club' END, 'U',
+                   CASE g % 4 WHEN 0 THEN ARRAY['a'] WHEN 1 THEN ARRAY['a', 'b'] WHEN 2 THEN ARRAY['b', 'c'] ELSE ARRAY['c'] END, 5,
+                   CASE WHEN g % 7 = 0 THEN 'inactive' ELSE 'active' END, 5000,
                    ST_SetSRID(CASE
                        WHEN g % 3 = 0 THEN ST_MakePoint(105.8 + random() * 0.3, 21.0 + random() * 0.2)
                        WHEN g % 3 = 1 THEN ST_MakePoint(102.2 + random() * 7, 8.6 + random() * 14.8)
@@ -46,14 +48,24 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
         await TestDatabase.DropAsync(database);
     }
 
-    static async Task<string> ClustersAsync(NpgsqlConnection conn, bool pyramid, double[] box, int z, int maxCells)
+    static readonly LayerDefinition Teams = LayerCatalog.Find("teams")!;
+
+    /// <summary>Clusters of the teams in a box, optionally with one value of one filter, from the pyramid or the points.</summary>
+    static async Task<string> ClustersAsync(NpgsqlConnection conn, bool pyramid, double[] box, int z, int maxCells,
+        string? filterName = null, string? value = null)
     {
-        var teams = LayerCatalog.Find("teams")!;
-        var query = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: false, Filters: []);
-        await using var command = conn.Command(pyramid ? ClusterQueries.PyramidClusters(teams) : ClusterQueries.Clusters(teams, query),
+        var filter = filterName is null ? null : Teams.Filters.Single(f => f.Name == filterName);
+        var query = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: false, Filters: filter is null ? [] : [filter]);
+        var filterParameter = filter is null ? null
+            : new NpgsqlParameter(filter.Name, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { value! } };
+        var facet = ClusterQueries.PyramidFacet(Teams, query, filterParameter is null ? [] : [filterParameter], z);
+        Assert.Equal(filter is null ? "" : $"{filterName}={value}", facet);
+        await using var command = conn.Command(pyramid ? ClusterQueries.PyramidClusters(Teams, filter) : ClusterQueries.Clusters(Teams, query),
             ("layer_id", "teams"), ("min_lon", box[0]), ("min_lat", box[1]), ("max_lon", box[2]), ("max_lat", box[3]),
             ("max_cells", maxCells));
         command.Parameters.AddWithValue(pyramid ? "z" : "cell", pyramid ? z : LayerClusters.CellSizeMetres(z));
+        if (pyramid) command.Parameters.AddWithValue("facet", facet!);
+        if (filterParameter is not null) command.Parameters.Add(filterParameter);
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
@@ -70,17 +82,15 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
         Assert.Equal(LayerClusters.FeaturesFromZoom - 1, (int)(await max.ExecuteScalarAsync())!);
     }
 
-    [Fact]
-    public async Task Pyramid_clusters_are_identical_to_the_aggregation_over_the_points()
+    static List<(double[] Box, int Z, int MaxCells)> Viewports(int seed, int count)
     {
-        var random = new Random(11);
-        await using var conn = await db.OpenConnectionAsync();
+        var random = new Random(seed);
         var viewports = new List<(double[] Box, int Z, int MaxCells)>
         {
             ([102.0, 8.0, 110.0, 23.5], 3, 2000), ([102.0, 8.0, 110.0, 23.5], 6, 2000), ([102.0, 8.0, 110.0, 23.5], 6, 40),
             ([-180, -85, 180, 85], 0, 2000), ([105.8, 21.0, 106.1, 21.2], 14, 2000), ([106.0, 15.0, 108.0, 17.0], 9, 2000),
         };
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < count; i++)
         {
             var z = 3 + i % 12;
             // A screen of roughly 1366×768 px at zoom z, somewhere over the data, its corners on the points' 0.001° grid.
@@ -90,8 +100,15 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
             var minLat = Math.Round(i % 4 == 0 ? 21.0 + random.NextDouble() * 0.2 - height / 2 : 8.6 + random.NextDouble() * 14, 3);
             viewports.Add(([minLon, minLat, Math.Round(minLon + width, 3), Math.Round(minLat + height, 3)], z, i % 5 == 0 ? 25 : 2000));
         }
+        return viewports;
+    }
+
+    [Fact]
+    public async Task Pyramid_clusters_are_identical_to_the_aggregation_over_the_points()
+    {
+        await using var conn = await db.OpenConnectionAsync();
         long clustered = 0;
-        foreach (var (box, z, maxCells) in viewports)
+        foreach (var (box, z, maxCells) in Viewports(11, 120))
         {
             var expected = await ClustersAsync(conn, pyramid: false, box, z, maxCells);
             var actual = await ClustersAsync(conn, pyramid: true, box, z, maxCells);
@@ -101,15 +118,60 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
         Assert.True(clustered > 200_000, $"only {clustered} points compared");
     }
 
+    [Theory]
+    [InlineData("skill", "b")]     // skills @> {b}: an array column, one facet per element
+    [InlineData("type", "team")]   // team_type = ANY({team}): a scalar column
+    [InlineData("status", "inactive")]
+    public async Task Faceted_pyramid_clusters_are_identical_to_the_filtered_aggregation(string filter, string value)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        long clustered = 0;
+        foreach (var (box, z, maxCells) in Viewports(23, 40))
+        {
+            var expected = await ClustersAsync(conn, pyramid: false, box, z, maxCells, filter, value);
+            var actual = await ClustersAsync(conn, pyramid: true, box, z, maxCells, filter, value);
+            Assert.True(expected == actual, $"{filter}={value} z{z} [{string.Join(", ", box.Select(v => v.ToString(CultureInfo.InvariantCulture)))}] cap {maxCells}:\nold {Cut(expected)}\nnew {Cut(actual)}");
+            clustered += System.Text.Json.JsonDocument.Parse(expected).RootElement.GetProperty("numberMatched").GetInt64();
+        }
+        Assert.True(clustered > 20_000, $"only {clustered} points compared");
+        // The unfiltered count differs: the facet really filters.
+        var all = await ClustersAsync(conn, pyramid: true, [102.0, 8.0, 110.0, 23.5], 6, 2000);
+        var some = await ClustersAsync(conn, pyramid: true, [102.0, 8.0, 110.0, 23.5], 6, 2000, filter, value);
+        Assert.True(Matched(some) < Matched(all) && Matched(some) > 0, $"{Matched(some)} of {Matched(all)}");
+    }
+
+    [Fact]
+    public void Only_one_value_of_one_faceted_filter_uses_the_pyramid()
+    {
+        var skill = Teams.Filters.Single(f => f.Name == "skill");
+        var type = Teams.Filters.Single(f => f.Name == "type");
+        var bbox = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: false, Filters: []);
+        NpgsqlParameter Values(string name, params string[] values) => new(name, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = values };
+        Assert.Equal("", ClusterQueries.PyramidFacet(Teams, bbox, [], 6));
+        Assert.Equal("skill=a", ClusterQueries.PyramidFacet(Teams, bbox with { Filters = [skill] }, [Values("skill", "a")], 6));
+        Assert.Null(ClusterQueries.PyramidFacet(Teams, bbox with { Filters = [skill] }, [Values("skill", "a", "b")], 6));
+        Assert.Null(ClusterQueries.PyramidFacet(Teams, bbox with { Filters = [skill, type] }, [Values("skill", "a"), Values("type", "club")], 6));
+        Assert.Null(ClusterQueries.PyramidFacet(Teams, bbox with { Search = true }, [], 6));
+        Assert.Null(ClusterQueries.PyramidFacet(Teams, bbox, [], LayerClusters.FeaturesFromZoom));
+        var villages = LayerCatalog.Find("hardship-villages")!;
+        var difficult = villages.Filters.Single(f => f.Name == "extremely_difficult");
+        Assert.Equal("extremely_difficult=true", ClusterQueries.PyramidFacet(villages, bbox with { Filters = [difficult] },
+            [new NpgsqlParameter("extremely_difficult", true)], 6));
+        Assert.Null(ClusterQueries.PyramidFacet(villages, bbox with { Filters = [villages.Filters.Single(f => f.Name == "min_poverty")] },
+            [new NpgsqlParameter("min_poverty", 30m)], 6));
+    }
+
+    static long Matched(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("numberMatched").GetInt64();
+
     static string Cut(string s) => s.Length > 600 ? s[..600] + "…" : s;
 
     /// <summary>The pyramid as rows, to compare with a rebuild: exact but for the means (sums of floats depend on their order).</summary>
     static async Task<List<(string Cell, double Lon, double Lat)>> PyramidAsync(NpgsqlConnection conn, string layer)
     {
         await using var command = conn.Command("""
-            SELECT format('%s %s %s n=%s %s %s %s %s id=%s', z, cx, cy, n, min_lon, min_lat, max_lon, max_lat, first_id),
+            SELECT format('%s %s %s %s n=%s %s %s %s %s id=%s', facet, z, cx, cy, n, min_lon, min_lat, max_lon, max_lat, first_id),
                    sum_lon / n, sum_lat / n
-            FROM cluster_cells WHERE layer = @layer ORDER BY z, cx, cy
+            FROM cluster_cells WHERE layer = @layer ORDER BY facet, z, cx, cy
             """, ("layer", layer));
         var rows = new List<(string, double, double)>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -139,7 +201,10 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
         await using var tx = await conn.BeginTransactionAsync();  // rolled back: the other tests keep their data
         async Task Run(string sql) { await using var c = conn.Command(sql); await c.ExecuteNonQueryAsync(); }
 
-        await AssertPyramidIsExactAsync(conn, "teams", "initial");
+        // A bulk delete takes the rebuild path, and leaves a layer small enough for each full comparison below to be quick
+        // (every facet of every level is compared: over the 30,000 points that took minutes).
+        await Run("DELETE FROM teams WHERE id % 10 <> 0");
+        await AssertPyramidIsExactAsync(conn, "teams", "bulk delete");
         await Run("""
             INSERT INTO teams (name, team_type, parent_unit, skills, capacity, status, service_radius_m, geom, source_id, is_sample)
             VALUES ('new', 'club', 'U', ARRAY['a'], 5, 'active', 5000, ST_SetSRID(ST_MakePoint(105.9, 21.1), 4326), 'gen', true)
@@ -149,6 +214,15 @@ public sealed class ClusterPyramidTests : IAsyncLifetime
         await AssertPyramidIsExactAsync(conn, "teams", "move many");
         await Run("UPDATE teams SET capacity = capacity + 1 WHERE id % 50 = 0");
         await AssertPyramidIsExactAsync(conn, "teams", "non-spatial update");
+        // Facets change without a move: a skill gained or lost, a status, a type, a language.
+        await Run("UPDATE teams SET skills = skills || ARRAY['d'] WHERE id % 41 = 5");
+        await AssertPyramidIsExactAsync(conn, "teams", "skill gained");
+        await Run("UPDATE teams SET skills = array_remove(skills, 'a'), status = 'inactive' WHERE id % 43 = 7");
+        await AssertPyramidIsExactAsync(conn, "teams", "skill lost, status changed");
+        await Run("UPDATE teams SET team_type = 'group', languages = ARRAY['xdg'], geom = ST_SetSRID(ST_MakePoint(ST_X(geom) + 0.01, ST_Y(geom)), 4326) WHERE id % 47 = 9");
+        await AssertPyramidIsExactAsync(conn, "teams", "type, language and place changed");
+        await using (var count = conn.Command("SELECT (SELECT sum(n) FROM cluster_cells WHERE layer = 'teams' AND facet = 'skill=d' AND z = 0) = (SELECT count(*) FROM teams WHERE 'd' = ANY(skills))"))
+            Assert.Equal(true, await count.ExecuteScalarAsync());
         await Run("DELETE FROM teams WHERE id IN (SELECT min(id) FROM teams) OR id % 89 = 1");
         await AssertPyramidIsExactAsync(conn, "teams", "delete");
         // Coincident points: the cell of a lone survivor must return its own id.
