@@ -83,51 +83,62 @@ public static class LayerClusters
     public static async Task<Viewport> QueryViewportAsync(NpgsqlDataSource db, LayerDefinition definition,
         LayerQueries.FeatureQuery query, IReadOnlyCollection<NpgsqlParameter> selectionParameters, int z, CancellationToken ct)
     {
+        // No transaction: JIT (whose compilation took longer than a national aggregation) is already off for every session
+        // (ResourceMapOptions.DatabaseSessionOptions), and round trips matter at a few ms.
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // Aggregating a national view looks costly to the planner, whose JIT compilation then takes
-        // longer (~0.5 s) than the query itself. Local to this read-only transaction.
-        await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", conn, tx)) await noJit.ExecuteNonQueryAsync(ct);
+        var cap = ApiLimits.Current.MaxClusterFeatures;
+
+        // A view the pyramid serves is clustered first: its numberMatched is the exact count in view, so the capped count
+        // costs nothing (for a faceted filter that count was a GIN scan of every point carrying the value: 45 ms at 1M).
+        var facet = z >= FeaturesFromZoom ? null : ClusterQueries.PyramidFacet(definition, query, selectionParameters, z);
+        if (facet is not null)
+        {
+            await using var command = conn.Command(ClusterQueries.PyramidClusters(definition, query.Filters.SingleOrDefault()));
+            command.Parameters.AddRange(Clone(selectionParameters));
+            command.Parameters.AddWithValue("z", z);
+            command.Parameters.AddWithValue("facet", facet);
+            command.Parameters.AddWithValue("max_cells", ApiLimits.Current.MaxClusterCells);
+            // The pyramid's plan costs more than its run; a prepared statement is planned once per connection.
+            await command.PrepareAsync(ct);
+            var clusters = (string)(await command.ExecuteScalarAsync(ct))!;
+            var matched = NumberMatched(clusters);
+            if (matched > cap) return new Viewport(clusters, false, Math.Min(matched, cap + 1));
+            return new Viewport(await FeaturesAsync(conn, definition, query, selectionParameters, ct), true, matched);
+        }
 
         long inView;
         await using (var count = conn.Command(ClusterQueries.CountUpTo(definition, query)))
         {
             count.Parameters.AddRange(Clone(selectionParameters));
-            count.Parameters.AddWithValue("cap", ApiLimits.Current.MaxClusterFeatures);
+            count.Parameters.AddWithValue("cap", cap);
             inView = (long)(await count.ExecuteScalarAsync(ct))!;
         }
+        if (z >= FeaturesFromZoom || inView <= cap)
+            return new Viewport(await FeaturesAsync(conn, definition, query, selectionParameters, ct), true, inView);
 
-        var individual = z >= FeaturesFromZoom || inView <= ApiLimits.Current.MaxClusterFeatures;
-        var facet = individual ? null : ClusterQueries.PyramidFacet(definition, query, selectionParameters, z);
-        var pyramid = facet is not null;
-        string sql;
-        var parameters = Clone(selectionParameters).ToList();
-        if (individual)
-        {
-            // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
-            sql = ClusterQueries.Features(definition, query);
-            parameters.Add(new("limit", ApiLimits.Current.MaxPageSize));
-        }
-        else if (pyramid)
-        {
-            sql = ClusterQueries.PyramidClusters(definition, query.Filters.SingleOrDefault());
-            parameters.Add(new("z", z));
-            parameters.Add(new("facet", facet));
-            parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
-        }
-        else
-        {
-            sql = ClusterQueries.Clusters(definition, query);
-            parameters.Add(new("cell", CellSizeMetres(z)));
-            parameters.Add(new("max_cells", ApiLimits.Current.MaxClusterCells));
-        }
         // conn.Command: an anonymous view is cancelled after the anonymous statement timeout (AnonymousCostCaps).
-        await using var command = conn.Command(sql);
-        command.Parameters.AddRange(parameters.ToArray());
-        // The pyramid's plan costs more than its run; a prepared statement is planned once per connection.
-        if (pyramid) await command.PrepareAsync(ct);
-        var text = (string)(await command.ExecuteScalarAsync(ct))!;
-        return new Viewport(text, individual, inView);
+        await using var aggregate = conn.Command(ClusterQueries.Clusters(definition, query));
+        aggregate.Parameters.AddRange(Clone(selectionParameters));
+        aggregate.Parameters.AddWithValue("cell", CellSizeMetres(z));
+        aggregate.Parameters.AddWithValue("max_cells", ApiLimits.Current.MaxClusterCells);
+        return new Viewport((string)(await aggregate.ExecuteScalarAsync(ct))!, false, inView);
+    }
+
+    /// <summary>The selection's features themselves (a street-level view, or one that holds few).</summary>
+    static async Task<string> FeaturesAsync(NpgsqlConnection conn, LayerDefinition definition, LayerQueries.FeatureQuery query,
+        IReadOnlyCollection<NpgsqlParameter> selectionParameters, CancellationToken ct)
+    {
+        await using var command = conn.Command(ClusterQueries.Features(definition, query));
+        command.Parameters.AddRange(Clone(selectionParameters));
+        // At street level a view rarely holds more; the cap keeps a dense block from costing seconds.
+        command.Parameters.AddWithValue("limit", ApiLimits.Current.MaxPageSize);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    static long NumberMatched(string featureCollection)
+    {
+        using var doc = JsonDocument.Parse(featureCollection);
+        return doc.RootElement.GetProperty("numberMatched").GetInt64();
     }
 
     // Vietnamese names stay readable (and small) instead of \u-escaped.

@@ -38,9 +38,16 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
         await TestDatabase.DropAsync(database);
     }
 
+    /// <summary>A feature as json_build_object printed it before issue 10 (LayerQueries.FeatureJson must give the same bytes).</summary>
+    static string OldFeatureJson(LayerDefinition layer) => $"""
+        json_build_object('type', 'Feature', 'id', t.id,
+            'geometry', ST_AsGeoJSON(t.geom, 6)::json,
+            'properties', {layer.PropertiesSql.Trim()} || jsonb_build_object('layer', @layer_id::text))::text
+        """;
+
     /// <summary>The statement served before issue 10: JSON for every row in the box, sorted, limited.</summary>
     static string OldFeatures(LayerDefinition layer, bool after, bool status) =>
-        $"SELECT t.id, {LayerQueries.FeatureJson(layer)}\nFROM {layer.Table} t\nWHERE TRUE\n" +
+        $"SELECT t.id, {OldFeatureJson(layer)}\nFROM {layer.Table} t\nWHERE TRUE\n" +
         "  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))" +
         (status ? "\n  AND t.status = ANY(@status)" : "") + (after ? "\n  AND t.id > @after" : "") + "\nORDER BY t.id\nLIMIT @limit + 1";
 
