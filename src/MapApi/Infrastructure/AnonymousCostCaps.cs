@@ -61,5 +61,7 @@ public static class AnonymousCostCaps
 
     /// <summary>A command of an anonymous request cancelled by its timeout (server-side statement_timeout or the client's).</summary>
     public static bool IsTimeout(Exception e) =>
-        e is Npgsql.PostgresException { SqlState: "57014" } || (e is Npgsql.NpgsqlException && e.InnerException is TimeoutException);
+        e is Npgsql.PostgresException { SqlState: "57014" } || (e is Npgsql.NpgsqlException && e.InnerException is TimeoutException)
+        // A Prepare cancelled by its timeout (Database.PrepareWithinTimeoutAsync): the server's cancellation inside.
+        || (e is OperationCanceledException && e.InnerException is Npgsql.PostgresException { SqlState: "57014" });
 }

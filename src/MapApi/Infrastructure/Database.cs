@@ -26,4 +26,15 @@ public static class Database
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
+
+    /// <summary>
+    /// Prepares a command within its own timeout. Parsing waits like running (for a table another session has locked),
+    /// but Npgsql applies no command timeout to Prepare: an anonymous view would wait 30 s instead of a few.
+    /// </summary>
+    public static async Task PrepareWithinTimeoutAsync(this NpgsqlCommand command, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (command.CommandTimeout > 0) timeout.CancelAfter(TimeSpan.FromSeconds(command.CommandTimeout));
+        await command.PrepareAsync(timeout.Token);
+    }
 }

@@ -45,6 +45,9 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
             }
             // Types such as geometry created by a migration must be known to this pooled connection's successors.
             if (done.Count > 0) await conn.ReloadTypesAsync(ct);
+            // Derived from the layer catalog rather than written in a migration: the stored Feature texts (issue 10).
+            foreach (var table in await Layers.StoredFeatures.SyncAsync(conn, ct))
+                logger.LogInformation("Wrote the stored feature text of every row of {Table}", table);
             return done;
         }
         finally

@@ -19,7 +19,11 @@ public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, strin
 /// </summary>
 public sealed record LayerDefinition(
     string Id, string TitleVi, string TitleEn, string Table, string GeometryType,
-    string PropertiesSql, IReadOnlyList<LayerFilter> Filters, string NameSql = "t.name");
+    string PropertiesSql, IReadOnlyList<LayerFilter> Filters, string NameSql = "t.name")
+{
+    /// <summary>Whether the layer's table keeps each row's Feature text (column feature_text, see StoredFeatures).</summary>
+    public bool StoresFeature => StoredFeatures.Tables.Contains(Table);
+}
 
 public static class LayerCatalog
 {

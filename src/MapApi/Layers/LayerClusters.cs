@@ -99,7 +99,7 @@ public static class LayerClusters
             command.Parameters.AddWithValue("facet", facet);
             command.Parameters.AddWithValue("max_cells", ApiLimits.Current.MaxClusterCells);
             // The pyramid's plan costs more than its run; a prepared statement is planned once per connection.
-            await command.PrepareAsync(ct);
+            await command.PrepareWithinTimeoutAsync(ct);
             var clusters = (string)(await command.ExecuteScalarAsync(ct))!;
             var matched = NumberMatched(clusters);
             if (matched > cap) return new Viewport(clusters, false, Math.Min(matched, cap + 1));

@@ -9,14 +9,21 @@ namespace ResourceMap.Api.Layers;
 public static class LayerQueries
 {
     /// <summary>
-    /// One GeoJSON Feature as text. Written out rather than json_build_object(…, ST_AsGeoJSON(…)::json, …): that parses
-    /// each geometry back into json and re-prints every member, which at a page of 1,000 features cost more than the
-    /// page's index scan. The text is byte for byte what json_build_object printed (FeaturesEquivalenceTests). Parenthesised:
-    /// callers cast it (::json), which binds tighter than ||.
+    /// One GeoJSON Feature as text (alias t): the row's stored text where the layer keeps it (StoredFeatures), else built.
+    /// A stored text is missing only between the migration that adds the column and the API filling it.
     /// </summary>
-    public static string FeatureJson(LayerDefinition layer) => $$"""
+    public static string FeatureJson(LayerDefinition layer) => layer.StoresFeature
+        ? $"coalesce(t.feature_text, {BuiltFeatureJson(layer, "@layer_id::text")})"
+        : BuiltFeatureJson(layer, "@layer_id::text");
+
+    /// <summary>
+    /// A Feature built from the row's columns. Written out rather than json_build_object(…, ST_AsGeoJSON(…)::json, …), which
+    /// parses each geometry back into json and prints every member again; the text is byte for byte what json_build_object
+    /// printed (FeaturesEquivalenceTests). Parenthesised: callers cast it (::json), which binds tighter than ||.
+    /// </summary>
+    public static string BuiltFeatureJson(LayerDefinition layer, string layerIdSql) => $$"""
         ('{"type" : "Feature", "id" : ' || t.id || ', "geometry" : ' || ST_AsGeoJSON(t.geom, 6)
-            || ', "properties" : ' || ({{layer.PropertiesSql.Trim()}} || jsonb_build_object('layer', @layer_id::text))::text || '}')
+            || ', "properties" : ' || ({{layer.PropertiesSql.Trim()}} || jsonb_build_object('layer', {{layerIdSql}}))::text || '}')
         """;
 
     public sealed record FeatureQuery(

@@ -117,7 +117,7 @@ public static class MatchingApi
         await using var command = conn.Command(sql, ("lon", q.Lon), ("lat", q.Lat), ("skills", q.Skills), ("from", q.From), ("to", q.To),
             ("volunteers", q.Volunteers), ("min_coverage", q.MinCoverage), ("limit", q.Limit), ("exclude_need", q.ExcludeNeed));
         // Planning this statement costs more than running it on a small candidate set: keep it prepared on the pooled connection.
-        await command.PrepareAsync(ct);
+        await command.PrepareWithinTimeoutAsync(ct);
         await using var r = await command.ExecuteReaderAsync(ct);
         var matches = new List<Match>();
         while (await r.ReadAsync(ct))

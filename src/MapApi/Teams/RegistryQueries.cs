@@ -5,7 +5,7 @@ public static class RegistryQueries
 {
     /// <summary>The editable state of a team as jsonb text, compared before and after an edit for the history.</summary>
     public const string Snapshot = """
-        SELECT (to_jsonb(t) - 'geom' - 'service_area' - 'search_text' - 'admin_names' - 'updated_at' - 'created_at' - 'last_assigned_at'
+        SELECT (to_jsonb(t) - 'geom' - 'service_area' - 'search_text' - 'admin_names' - 'updated_at' - 'created_at' - 'last_assigned_at' - 'feature_text'
                 || jsonb_build_object('location', ST_AsGeoJSON(t.geom, 6)::jsonb, 'service_area', ST_AsGeoJSON(t.service_area, 6)::jsonb))::text
         FROM teams t WHERE t.id = @id
         """;
