@@ -2,9 +2,10 @@
 # Read-path benchmark in one command: starts a throwaway PostGIS (like test.sh), generates a national
 # data set (default 100,000 teams; BENCH_TEAMS=… or --teams=…), then measures in one run the HTTP API,
 # the same SQL straight to PostGIS and a naive variant; prints p50/p95/throughput and the ratios.
-# --suite matching|layers|load|all (default all): matching (GET /api/matches), the layer endpoints
-# (features by bbox and q=, clusters z6/z9, MVT tiles z8/z12) and/or the anonymous cost caps under load
-# (light reads alone and beside 20 clients of heavy reads). Other knobs: BENCH_NEEDS, BENCH_REQUESTS,
+# --suite matching|layers|planning|load|all (default all): matching (GET /api/matches), the layer endpoints
+# (features by bbox and q=, clusters z6/z9, MVT tiles z8/z12), the planning endpoints (over the seeded admin units
+# and 13,222 generated villages) and/or the anonymous cost caps under load (light reads alone and beside 20 clients
+# of heavy reads). Other knobs: BENCH_NEEDS, BENCH_REQUESTS,
 # BENCH_NAIVE_REQUESTS, BENCH_CONCURRENCY, BENCH_LAYER_REQUESTS, BENCH_LAYER_SECONDS (or --needs=… etc.).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -29,4 +30,5 @@ dotnet build "$REPO_ROOT/bench/MatchingBench/MatchingBench.csproj" -c Release -n
 
 export BENCH_DB="Host=127.0.0.1;Port=$port;Username=postgres;Database=bench"
 export BENCH_API_DLL="$BENCH_PG/api/MapApi.dll"
+export BENCH_DATA_DIR="${BENCH_DATA_DIR:-$REPO_ROOT/data}"
 dotnet "$BENCH_PG/bench/MatchingBench.dll" "$@"

@@ -34,6 +34,9 @@ public static class Generator
     /// <summary>Where the generated teams cluster: the layers benchmark aims its views and tiles there.</summary>
     public static IReadOnlyList<(string Name, double Lon, double Lat)> ProvinceCentres => Provinces;
 
+    /// <summary>Villages generated for the planning endpoints: the national count of extremely difficult villages.</summary>
+    public const int Villages = 13_222;
+
     static readonly string[] Skills = ["first-aid", "construction", "teaching", "digital-skills", "swimming", "logistics", "medical", "environment"];
 
     public static async Task GenerateAsync(NpgsqlDataSource db, int teams, int needs)
@@ -78,6 +81,17 @@ public static class Generator
             FROM generate_series(1, {needs}) g JOIN {provinces} ON p.idx = (g * 7) % {k}
             """);
         await Run("ALTER TABLE teams ENABLE TRIGGER teams_admin_names; ALTER TABLE needs ENABLE TRIGGER needs_admin_names");
+        // Vietnam's 13,222 extremely difficult villages (the count the plans give), for the planning endpoints: scattered
+        // like the teams, beside whatever villages the seed holds; their admin names are derived from the seeded units.
+        await Run("DELETE FROM hardship_villages WHERE source_id = 'bench'");
+        await Run($"""
+            INSERT INTO hardship_villages (name, poverty_rate, households, population, extremely_difficult, new_rural_criteria_met,
+                                           last_served_on, geom, source_id, is_sample)
+            SELECT 'Thôn mẫu ' || g, round((20 + random() * 60)::numeric, 2), 50 + g % 200, 200 + g % 900, true, g % 19,
+                   CASE WHEN random() < 0.5 THEN NULL ELSE rm_today() - (random() * 700)::int END,
+                   ST_SetSRID(ST_MakePoint(p.lon + (random() - 0.5) * 0.8, p.lat + (random() - 0.5) * 0.8), 4326), 'bench', true
+            FROM generate_series(1, {Villages}) g JOIN {provinces} ON p.idx = (g * 3) % {k}
+            """);
         await Run("VACUUM ANALYZE");
     }
 

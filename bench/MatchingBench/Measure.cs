@@ -50,7 +50,7 @@ public static class Measure
 }
 
 public sealed record Settings(string Database, string ApiDll, string Suite, int Teams, int Needs, int Requests, int NaiveRequests,
-    int Concurrency, int LayerRequests, double LayerSeconds)
+    int Concurrency, int LayerRequests, double LayerSeconds, string? DataDirectory = null)
 {
     public static Settings From(string[] args)
     {
@@ -66,15 +66,17 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
         }
         int Int(string name, int fallback) => int.TryParse(Get(name), out var v) && v > 0 ? v : fallback;
         var suite = (Get("suite") ?? "all").ToLowerInvariant();
-        if (suite is not ("all" or "layers" or "matching" or "load")) throw new ArgumentException("--suite must be layers, matching, load or all.");
+        if (suite is not ("all" or "layers" or "matching" or "planning" or "load")) throw new ArgumentException("--suite must be layers, matching, planning, load or all.");
         return new Settings(
             Get("db") ?? throw new ArgumentException("Set BENCH_DB (or --db=) to a PostgreSQL connection string."),
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
             suite, Int("teams", 100_000), Int("needs", 1_000), Int("requests", 2_000), Int("naive_requests", 40), Int("concurrency", 4),
-            Int("layer_requests", 1_000), double.TryParse(Get("layer_seconds"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 8);
+            Int("layer_requests", 1_000), double.TryParse(Get("layer_seconds"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 8,
+            Get("data_dir"));
     }
 
     public bool Matching => Suite is "all" or "matching";
     public bool Layers => Suite is "all" or "layers";
+    public bool Planning => Suite is "all" or "planning";
     public bool Load => Suite is "all" or "load";
 }

@@ -1,8 +1,10 @@
-// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|load|all, default all):
+// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|planning|load|all, default all):
 // - matching: the ranking through the HTTP API (MapApi started as a child process), the API's SQL sent straight to
 //   PostGIS, and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter);
 // - layers: features in a bbox and by q=, clusters at zoom 6 and 9, MVT tiles at z8 and z12, each through HTTP and as
-//   the production SQL straight to PostGIS, plus the bbox query with the spatial index switched off.
+//   the production SQL straight to PostGIS, plus the bbox query with the spatial index switched off;
+// - planning: the anonymous planning endpoints (summary by province, village coverage) over the seeded admin units and
+//   13,222 generated villages (BENCH_DATA_DIR: the seed to load into an empty database first).
 // Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required), BENCH_SUITE (all),
 // BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4),
 // BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement).
@@ -30,6 +32,9 @@ await using var noIndex = new NpgsqlDataSourceBuilder(settings.Database)
     ConnectionStringBuilder = { MaxPoolSize = 50, Options = sessionOptions + " -c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" },
 }.Build();
 await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+// The real admin units (provinces before and after July 2025) and the seed, so planning has units to summarise.
+if (settings.DataDirectory is { } dataDirectory)
+    await new ResourceMap.Api.Import.DataLoader(db, NullLogger<ResourceMap.Api.Import.DataLoader>.Instance).SeedIfEmptyAsync(dataDirectory);
 var generate = Stopwatch.StartNew();
 await Generator.GenerateAsync(db, settings.Teams, settings.Needs);
 Console.WriteLine($"Generated and indexed in {generate.Elapsed.TotalSeconds:0.0} s");
@@ -98,6 +103,7 @@ foreach (var clients in new[] { 1, settings.Concurrency }.Distinct())
         if (clients == 1) await LayersBench.CheckAsync(http, db, noIndex);
         results.AddRange(await LayersBench.RunAsync(run, http, db, noIndex));
     }
+    if (settings.Planning) results.AddRange(await PlanningBench.RunAsync(run, http, db));
 }
 Measure.GroupSuffix = "";
 if (settings.Load) await LoadBench.RunAsync(http);

@@ -34,7 +34,13 @@ public static class Storage
         await r.DisposeAsync();
         var availability = (long)(await conn.Command("SELECT coalesce(sum(pg_column_size(availability)), 0) FROM teams").ExecuteScalarAsync())!;
         Console.WriteLine($"  * teams.availability column (datemultirange)  {availability / 1048576.0,9:0.0}");
-        Console.WriteLine($"  added {(added + availability) / 1048576.0:0.0} MB of {total / 1048576.0:0.0} MB");
+        var featureText = (long)(await conn.Command("SELECT coalesce(sum(pg_column_size(feature_text)), 0) FROM teams").ExecuteScalarAsync())!;
+        Console.WriteLine($"  * teams.feature_text column (stored Feature)  {featureText / 1048576.0,9:0.0}");
+        Console.WriteLine($"  added {(added + availability + featureText) / 1048576.0:0.0} MB of {total / 1048576.0:0.0} MB");
+        // The cluster pyramid of every point layer, unfiltered and per facet (one filter value).
+        var pyramid = (long)(await conn.Command("SELECT pg_total_relation_size('cluster_cells')").ExecuteScalarAsync())!;
+        var cells = (long)(await conn.Command("SELECT count(*) FROM cluster_cells").ExecuteScalarAsync())!;
+        Console.WriteLine($"  * cluster pyramid (cluster_cells, all layers and facets): {pyramid / 1048576.0:0.0} MB, {cells:N0} cells");
     }
 }
 
@@ -60,6 +66,7 @@ public static class Writes
             await conn.Command("CREATE INDEX teams_geom_gix ON teams USING gist (geom)").ExecuteNonQueryAsync();
             foreach (var trigger in new[] { "inserted", "deleted", "updated" })
                 await conn.Command($"DROP TRIGGER team_availability_{trigger} ON team_availability").ExecuteNonQueryAsync();
+            await conn.Command("DROP TRIGGER teams_feature_text ON teams").ExecuteNonQueryAsync();
         }
         var without = await MeasureAsync(db, rows);
         foreach (var op in with.Keys)

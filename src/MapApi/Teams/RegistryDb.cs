@@ -20,10 +20,11 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : DbContext
     public DbSet<ImportRecord> Imports => Set<ImportRecord>();
 
     /// <summary>Columns of mapped tables that EF deliberately leaves to the database (trigger-kept or generated):
-    /// place names and search text from the admin units, availability merged from team_availability for matching.</summary>
+    /// place names and search text from the admin units, availability merged from team_availability for matching, the
+    /// stored Feature text (StoredFeatures).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> UnmappedColumns = new Dictionary<string, string[]>
     {
-        ["teams"] = ["admin_names", "availability", "search_text"],
+        ["teams"] = ["admin_names", "availability", "feature_text", "search_text"],
     };
 
     protected override void OnModelCreating(ModelBuilder model)
