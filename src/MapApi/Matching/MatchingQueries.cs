@@ -33,7 +33,8 @@ public static class MatchingQueries
     /// <summary>
     /// Ids of the active teams that may reach <paramref name="place"/> with D ≥ 1 − 1/divisor: those whose reach box shrunk
     /// to 1/divisor holds it (teams_reach_box_{divisor}_gix) and the service-area teams whose area holds it. A
-    /// necessary condition only; rm_team_reaches decides. Planning uses divisor 1.
+    /// necessary condition only; rm_team_reaches decides. Planning keeps its counts with the same lookup at divisor 1
+    /// (rm_teams_in_reach and the village_reach triggers, migration 0099).
     /// </summary>
     public static string TeamsNear(string place, int divisor) => $"""
         SELECT t.id FROM teams t
