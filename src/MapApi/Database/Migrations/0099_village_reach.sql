@@ -11,17 +11,14 @@ CREATE TABLE village_reach (
 CREATE INDEX village_reach_uncovered_ix ON village_reach (village_id) WHERE teams_in_reach = 0;
 
 -- Active teams that reach a place: the teams whose whole reach box (rm_reach_box, divisor 1) or service area holds it,
--- decided by rm_team_reaches (the same access path as MatchingQueries.TeamsNear at divisor 1).
+-- decided by rm_team_reaches (the access path of MatchingQueries.TeamsNear at divisor 1, as one bitmap scan of both
+-- partial indexes: each team is read once, no union of ids to join back).
 CREATE FUNCTION rm_teams_in_reach(place geometry) RETURNS integer LANGUAGE sql STABLE AS $$
-    SELECT count(*)::int
-    FROM (SELECT t.id FROM teams t
-          WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
-            AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, 1) && place
-          UNION
-          SELECT t.id FROM teams t
-          WHERE t.status = 'active' AND t.service_area IS NOT NULL AND ST_Covers(t.service_area, place)) near
-    JOIN teams t ON t.id = near.id
-    WHERE rm_team_reaches(t.geom, t.service_radius_m, t.service_area, place)
+    SELECT count(*)::int FROM teams t
+    WHERE t.status = 'active'
+      AND ((t.service_radius_m IS NOT NULL AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, 1) && place)
+           OR (t.service_area IS NOT NULL AND ST_Covers(t.service_area, place)))
+      AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, place)
 $$;
 
 -- Team writes: each active team removed (old row) counts −1 and each active team added (new row) +1 at every village
