@@ -28,6 +28,10 @@ public sealed class BasemapFallbackTests(DeadTileSourceBrowserFixture web) : ICl
         Assert.True(await page.Locator("#basemap-list input[value=offline]").IsCheckedAsync());
         Assert.Contains("failed", await page.Locator("#basemap-list label", new() { Has = page.Locator("input[value=street]") }).GetAttributeAsync("class") ?? "");
         await page.Locator("#basemap-toggle").ClickAsync();
+        // The data layers load on the fallback as on any basemap: markers drawn, no layer in its error state.
+        await page.Locator(".leaflet-marker-pane .rm-marker").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Equal(0, await page.Locator("[data-in-view='!']").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, shot + ".png") });
         Assert.Empty(external);
     }

@@ -50,6 +50,13 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // the admin unit's name replaces its code
             var text = await page.Locator("body").InnerTextAsync();
             Assert.True(Leaks(text, codes) is { Count: 0 } leaks, $"{layer} #{id} shows {string.Join(", ", Leaks(text, codes))}");
+            // What screen readers and tooltips say too (Leaflet's "Zoom in" and "Close popup" live only there). The language
+            // button names the other language in that language, on purpose.
+            var spoken = await page.EvaluateAsync<string>("""
+                () => [...document.querySelectorAll('[aria-label], [title]')].filter(e => e.id !== 'lang-toggle')
+                        .map(e => (e.getAttribute('aria-label') ?? '') + ' | ' + (e.getAttribute('title') ?? '')).join('\n')
+                """);
+            Assert.True(Leaks(spoken, codes) is { Count: 0 }, $"{layer} #{id} labels say {string.Join(", ", Leaks(spoken, codes))}");
             // The unit is named, not coded.
             if (feature["properties"]!["admin_code"]?.GetValue<string>() is { } code)
                 Assert.DoesNotContain(code, (await details.Locator("dd").AllInnerTextsAsync()).Select(d => d.Trim()));

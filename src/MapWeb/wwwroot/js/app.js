@@ -42,6 +42,9 @@ async function start() {
   const map = L.map('map', { zoomControl: false, keyboard: true, attributionControl: true, minZoom: 3, maxZoom: 19, worldCopyJump: false })
     .setView(view.center, view.zoom);
   L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
+  // Leaflet puts its controls after the panes, so Tab reached every marker before the zoom buttons and map tools.
+  // Controls first in the document; on screen nothing moves (both are positioned, the controls above).
+  map.getContainer().prepend(map.getContainer().querySelector('.leaflet-control-container'));
   map.on('popupopen', e => e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('map.close_popup')));
   state.map = map;
   map.getContainer().setAttribute('aria-label', t('map.label'));
