@@ -65,6 +65,25 @@ if [ $# -eq 0 ] || [ "${RESOURCEMAP_CLOCK_RUNS:-}" = 1 ]; then
 fi
 set -e
 
+# The failed tests, each with the first lines of its message, here at the end where a CI log's tail shows them
+# (perl-base is part of every Debian install).
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  perl -0777 -ne '
+    while (/<UnitTestResult\b([^>]*?)outcome="(?:Failed|Error|Timeout|Aborted)"([^>]*)>(.*?)<\/UnitTestResult>/gs) {
+      my ($attrs, $body) = ("$1$2", $3);
+      my ($name) = $attrs =~ /testName="([^"]*)"/;
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+      for ($name, $message, $stack) { next unless defined; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&#xD;//g; s/&#xA;/\n/g; s/&apos;/\x27/g; s/&amp;/&/g; }
+      my @lines = grep { /\S/ } split /\n/, ($message // "(no message)");
+      my @frames = grep { /ResourceMap\.Tests/ } split /\n/, ($stack // "");
+      print "FAILED ", ($ARGV =~ s{.*/}{}r), ": $name\n";
+      print "  $_\n" for (@lines[0 .. ($#lines < 11 ? $#lines : 11)]);
+      print "  $_\n" for (@frames[0 .. ($#frames < 2 ? $#frames : 2)]);
+    }' "$trx"
+done
+
 passed=0; failed=0; skipped=0
 for trx in "$RESULTS"/*.trx; do
   [ -f "$trx" ] || continue

@@ -23,6 +23,8 @@ public class MapApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RESOURCEMAP_DATA_DIR", TestDatabase.DataDirectory);
         // Tests sign in far more often than a person would; LoginRateLimitTests checks the real limit.
         builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "100000");
+        // Warnings and errors only: a request log per test call buries the failures in CI output.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseEnvironment("Testing");
         ConfigureSettings(builder);
     }
