@@ -57,6 +57,14 @@ public static class Problems
                 ctx.ProblemDetails.Title = "Invalid request";
                 ctx.ProblemDetails.Detail = InClientTerms(bad.Message);
             }
+            // Last, so the messages set above are translated too.
+            var http = ctx.HttpContext;
+            http.Response.Headers.Append("Vary", "Accept-Language");
+            if (ProblemLanguage.Wanted(http.Request))
+            {
+                ProblemLanguage.Vietnamese.Apply(ctx.ProblemDetails);
+                http.Response.Headers.ContentLanguage = "vi";
+            }
         });
     }
 

@@ -45,6 +45,40 @@ public sealed class NeedValidationTests(FixtureApiFactory app) : IClassFixture<F
         Assert.Equal(historyBefore, await app.ScalarAsync<long>("SELECT count(*) FROM need_status_history"));
     }
 
+    [Theory]
+    [MemberData(nameof(BadNeeds))]
+    public async Task A_client_that_asks_for_Vietnamese_reads_the_same_problem_in_Vietnamese(string overrides, string _)
+    {
+        var coordinator = await app.LoginAsync("coord1");
+        var body = VillageNeed();
+        foreach (var (key, value) in JsonNode.Parse(overrides)!.AsObject())
+            body[key] = value?.DeepClone();
+        async Task<(JsonNode Problem, HttpResponseMessage Response)> Post(string? language)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/needs") { Content = JsonContent.Create(body) };
+            if (language is not null) request.Headers.Add("Accept-Language", language);
+            var response = await coordinator.SendAsync(request);
+            return (await response.AssertProblemAsync(400), response);
+        }
+        var (english, _) = await Post(null);
+        var (alsoEnglish, _) = await Post("en-US,en;q=0.9,vi;q=0.5");
+        var (vietnamese, response) = await Post("vi-VN,vi;q=0.9");
+        Assert.Equal(english["detail"]!.GetValue<string>(), alsoEnglish["detail"]!.GetValue<string>());
+        Assert.Contains("vi", response.Content.Headers.ContentLanguage);
+        Assert.Contains("Accept-Language", response.Headers.Vary);
+        Assert.Equal("Yêu cầu không hợp lệ", vietnamese["title"]!.GetValue<string>());
+        // Each English error has its Vietnamese counterpart, in the same order, and the detail is made of them.
+        var englishErrors = (english["errors"]?.AsArray().Select(e => e!.GetValue<string>()) ?? [english["detail"]!.GetValue<string>()]).ToList();
+        var vietnameseErrors = (vietnamese["errors"]?.AsArray().Select(e => e!.GetValue<string>()) ?? [vietnamese["detail"]!.GetValue<string>()]).ToList();
+        Assert.Equal(englishErrors.Count, vietnameseErrors.Count);
+        for (var i = 0; i < englishErrors.Count; i++)
+        {
+            var expected = ResourceMap.Api.Infrastructure.ProblemLanguage.Vietnamese.TryTranslate(englishErrors[i]);
+            Assert.True(expected is not null, $"no Vietnamese for: {englishErrors[i]}");
+            Assert.Equal(expected, vietnameseErrors[i]);
+        }
+    }
+
     [Fact]
     public async Task A_place_can_be_an_admin_unit_or_coordinates_inside_Vietnam()
     {

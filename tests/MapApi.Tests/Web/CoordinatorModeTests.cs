@@ -74,7 +74,7 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await marker.ClickAsync();
         var popup = page.Locator(".leaflet-popup .popup");
         Assert.Contains(place.VillageName, await popup.Locator("h3").TextContentAsync());
-        await popup.GetByRole(AriaRole.Button, new() { Name = "Ghi nhận nhu cầu tại đây" }).ClickAsync();
+        await BrowserFixture.PressInPopupAsync(page, "Ghi nhận nhu cầu tại đây");
         await page.Locator("#need-dialog[open]").WaitForAsync();
         Assert.Contains(place.VillageName, await page.TextContentAsync("#need-location"));
 
@@ -84,13 +84,15 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await page.Locator("#need-summary").FillAsync("Lớp học hè cho trẻ em trong thôn.");
         await page.Locator("#need-restricted").FillAsync(secret);
         await page.Locator($"#need-skills input[value='{place.Skill}']").CheckAsync();
-        // First with the window backwards: the API's 400 is shown as a list of what to fix.
+        // First with the window backwards: the API's 400, in the page's language, is shown as a list of what to fix.
         await page.Locator("#need-window-start").FillAsync(place.From.AddDays(2).ToString("yyyy-MM-dd"));
         await page.Locator("#need-window-end").FillAsync(place.From.ToString("yyyy-MM-dd"));
         await page.Locator("#need-form button[type=submit]").ClickAsync();
         var invalid = page.Locator("#need-error .problem[data-status='400']");
         await invalid.WaitForAsync();
-        Assert.Contains("window_end must not be before window_start", await invalid.TextContentAsync());
+        var invalidText = await invalid.TextContentAsync();
+        Assert.Contains("Ngày kết thúc không được trước ngày bắt đầu", invalidText);
+        Assert.DoesNotContain("window_", invalidText);
         await page.Locator("#need-window-start").FillAsync(place.From.ToString("yyyy-MM-dd"));
         await page.Locator("#need-window-end").FillAsync(place.From.AddDays(2).ToString("yyyy-MM-dd"));
         await ShotAsync(page, "08-coordinator-need-form");
@@ -259,7 +261,7 @@ public sealed class CoordinatorModeTests(BrowserFixture web) : IClassFixture<Bro
         await marker.WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await marker.ClickAsync();
-        await page.Locator(".leaflet-popup .popup").GetByRole(AriaRole.Button, new() { Name = "Ghi nhận nhu cầu tại đây" }).ClickAsync();
+        await BrowserFixture.PressInPopupAsync(page, "Ghi nhận nhu cầu tại đây");
         await page.Locator("#need-dialog[open]").WaitForAsync();
 
         // Save is on screen without scrolling, and the categories are the API's vocabulary.

@@ -10,6 +10,9 @@ const EXPIRES_KEY = 'resourcemap.expires';
 const USER_KEY = 'resourcemap.user';
 const AUTH_PATH = /^\/api\/auth\/(token|refresh|logout)$/; // these never need a refresh first
 
+/** The page's language for the API: its problem details come back in it (Accept-Language). */
+export function acceptLanguage() { return document.documentElement.lang || 'vi'; }
+
 export function token() { return sessionStorage.getItem(TOKEN_KEY); }
 export function setToken(value) {
   if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
@@ -25,7 +28,7 @@ export class ApiError extends Error {
 
 /** One request, no refresh. */
 export async function request(path, { method = 'GET', body, signal } = {}) {
-  const headers = { Accept: 'application/json, application/geo+json, application/problem+json' };
+  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', 'Accept-Language': acceptLanguage() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token()) headers.Authorization = `Bearer ${token()}`;
   const response = await fetch(path, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,7 +1,7 @@
 // The import page (import.html): upload a file, see every bad row (row, column, reason) or a preview of the rows on
 // a small map and in a table (dry run, nothing written), then commit all rows at once. POST /api/imports.
 /* global L */
-import { ApiError, token } from './api.js';
+import { ApiError, token, acceptLanguage } from './api.js';
 import { api } from './api.js';
 import { el } from './dom.js';
 import { loadLanguage, t, lang, formatNumber } from './i18n.js';
@@ -63,7 +63,7 @@ async function run(dryRun) {
   let report;
   try {
     const response = await fetch(`/api/imports?layer=${encodeURIComponent(layer)}&dry_run=${dryRun}`,
-      { method: 'POST', body: form, headers: { Authorization: `Bearer ${token()}`, Accept: 'application/json' } });
+      { method: 'POST', body: form, headers: { Authorization: `Bearer ${token()}`, Accept: 'application/json', 'Accept-Language': acceptLanguage() } });
     report = await response.json();
     if (!response.ok && !report.status) throw new Error(report.detail ?? report.title ?? `HTTP ${response.status}`);
   } catch (error) {

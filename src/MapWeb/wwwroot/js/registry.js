@@ -2,7 +2,7 @@
 // a small offline map (and optionally drawing a service area with plain clicks), edits it, deactivates it and reads
 // its change history; a team lead sees and edits only their own team. Everything goes through /api/teams.
 /* global L */
-import { api, ApiError, token, refreshIfExpiring } from './api.js';
+import { api, ApiError, token, refreshIfExpiring, acceptLanguage } from './api.js';
 import { el } from './dom.js';
 import { loadLanguage, t, tOr, lang, formatDate } from './i18n.js';
 import { currentUser, signIn, signOut, smallMap } from './signin.js';
@@ -243,7 +243,7 @@ async function uploadLogo() {
   $('#logo-status').textContent = t('reg.logo.sending');
   try {
     await refreshIfExpiring();
-    const response = await fetch(`/api/teams/${editing.id}/logo`, { method: 'PUT', body: form, headers: { Authorization: `Bearer ${token()}` } });
+    const response = await fetch(`/api/teams/${editing.id}/logo`, { method: 'PUT', body: form, headers: { Authorization: `Bearer ${token()}`, 'Accept-Language': acceptLanguage() } });
     const problem = response.ok ? null : await response.json().catch(() => null);
     if (!response.ok) throw new ApiError(response.status, problem);
     showLogo(Date.now());

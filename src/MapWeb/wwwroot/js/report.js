@@ -1,7 +1,7 @@
 // "Báo cáo nhanh": a quick report with photos from a phone, made to survive a poor connection.
 // Each report is a draft in IndexedDB (photos included) until the server has it all; every request carries an
 // Idempotency-Key derived from the draft, so retrying after a lost response never records anything twice.
-import { token, signIn, refresh, refreshIfExpiring } from './api.js';
+import { token, signIn, refresh, refreshIfExpiring, acceptLanguage } from './api.js';
 import { loadLanguage, t } from './i18n.js';
 import { readExif } from './exif.js';
 
@@ -44,7 +44,7 @@ class HttpError extends Error {
 /** fetch with the bearer token; network failures and 5xx are retried with back-off, 4xx are not. */
 async function send(path, { method = 'POST', json, form, key } = {}) {
   await refreshIfExpiring(); // a draft sent hours later still goes with a live token
-  const headers = { Accept: 'application/json, application/problem+json' };
+  const headers = { Accept: 'application/json, application/problem+json', 'Accept-Language': acceptLanguage() };
   if (token()) headers.Authorization = `Bearer ${token()}`;
   if (key) headers['Idempotency-Key'] = key;
   let refreshed = false;
