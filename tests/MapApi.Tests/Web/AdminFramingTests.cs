@@ -9,9 +9,11 @@ namespace ResourceMap.Tests.Web;
 public sealed class AdminFramingTests(BrowserFixture web) : IClassFixture<BrowserFixture>
 {
     [Theory]
-    [InlineData("Đà Nẵng")]
-    [InlineData("Khánh Hòa")]
-    public async Task A_unit_with_far_offshore_islands_frames_its_mainland(string name)
+    [InlineData("Đà Nẵng", 1366, 768)]
+    [InlineData("Đà Nẵng", 375, 812)]
+    [InlineData("Khánh Hòa", 1366, 768)]
+    [InlineData("Khánh Hòa", 375, 812)]
+    public async Task A_unit_with_far_offshore_islands_frames_its_mainland(string name, int width, int height)
     {
         // The unit as the database holds it: its code, the mainland part's extent and the whole polygon's.
         string code;
@@ -30,7 +32,7 @@ public sealed class AdminFramingTests(BrowserFixture web) : IClassFixture<Browse
         }
         Assert.True(wholeEast - mainlandEast > 1.5, $"{name}'s polygon has no far offshore part ({mainlandEast}..{wholeEast})");
 
-        var (context, page, external) = await web.NewPageAsync();
+        var (context, page, external) = await web.NewPageAsync(width, height);
         await using var _ = context;
         await page.GotoAsync(web.BaseUrl + "/");
         await page.Locator("body.ready").WaitForAsync();
@@ -48,10 +50,12 @@ public sealed class AdminFramingTests(BrowserFixture web) : IClassFixture<Browse
         Assert.Empty(external);
     }
 
-    [Fact]
-    public async Task Hoang_Sa_and_Truong_Sa_are_labelled_with_the_province_they_belong_to()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Hoang_Sa_and_Truong_Sa_are_labelled_with_the_province_they_belong_to(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync();
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=5/13.5/109.5");
         await page.Locator("body.ready").WaitForAsync();

@@ -23,12 +23,16 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>The tile template handed to the app; a derived fixture points it elsewhere (e.g. a dead port).</summary>
     protected virtual string BasemapUrl => Tiles.Template;
 
-    sealed class App_(string basemapUrl) : MapApiFactory
+    /// <summary>Settings a derived fixture adds (e.g. a PMTiles basemap file).</summary>
+    protected virtual IEnumerable<(string Key, string Value)> ExtraSettings => [];
+
+    sealed class App_(string basemapUrl, IEnumerable<(string Key, string Value)> extra) : MapApiFactory
     {
         protected override void ConfigureSettings(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             builder.UseSetting("RESOURCEMAP_BASEMAP_URL", basemapUrl);
             builder.UseSetting("RESOURCEMAP_BASEMAP_ATTRIBUTION", "Ô bản đồ thử nghiệm (máy chủ cục bộ)");
+            foreach (var (key, value) in extra) builder.UseSetting(key, value);
         }
     }
     public string BaseUrl { get; private set; } = "";
@@ -49,6 +53,20 @@ public class BrowserFixture : IAsyncLifetime
     public static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png") });
 
+    /// <summary>
+    /// Presses a button in the open popup. The popup's auto-pan moves the map and reloads the markers: a pointer
+    /// click aimed while the popup still moves can land on the map and close it, so wait for the reload and press
+    /// the button from the keyboard.
+    /// </summary>
+    public static async Task PressInPopupAsync(IPage page, string buttonName)
+    {
+        await page.Locator(".leaflet-popup .popup h3").WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var button = page.Locator(".leaflet-popup .popup").GetByRole(AriaRole.Button, new() { Name = buttonName });
+        await button.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+    }
+
     /// <summary>An API answer read through the page's own request context (same origin, no browser cache).</summary>
     public async Task<System.Text.Json.Nodes.JsonNode> GetJsonAsync(IPage page, string path) =>
         System.Text.Json.Nodes.JsonNode.Parse(await (await page.APIRequest.GetAsync(BaseUrl + path)).TextAsync())!;
@@ -58,7 +76,7 @@ public class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = new App_(BasemapUrl);
+        App = new App_(BasemapUrl, ExtraSettings);
         LocalOrigins.Add(new Uri(BasemapUrl.Replace("{z}", "0").Replace("{x}", "0").Replace("{y}", "0")).GetLeftPart(UriPartial.Authority));
         await ((IAsyncLifetime)App).InitializeAsync();
         await PrepareDataAsync(App.Sql);
@@ -78,9 +96,12 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page; any request leaving the test server and its local tile source is aborted and listed (nothing from the internet).</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> External)> NewPageAsync(int width = 1280, int height = 800, string locale = "vi-VN")
+    public async Task<(IBrowserContext Context, IPage Page, List<string> External)> NewPageAsync(int width = 1366, int height = 768, string locale = "vi-VN",
+        Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, Locale = locale });
+        var options = new BrowserNewContextOptions { ViewportSize = new() { Width = width, Height = height }, Locale = locale };
+        configure?.Invoke(options);
+        var context = await Browser.NewContextAsync(options);
         var external = new List<string>();
         await context.RouteAsync("**/*", async route =>
         {
@@ -93,7 +114,7 @@ public class BrowserFixture : IAsyncLifetime
         return (context, page, external);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         Playwright?.Dispose();

@@ -67,8 +67,10 @@ public sealed class ClusteringTests(BrowserFixture web) : IClassFixture<BrowserF
         await page.WaitForFunctionAsync($"Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]) > {zoomBefore}");
     }
 
-    [Fact]
-    public async Task Activities_at_one_spot_open_as_a_spider_and_each_can_be_opened()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Activities_at_one_spot_open_as_a_spider_and_each_can_be_opened(int width, int height)
     {
         await using (var conn = await web.App.Sql.OpenConnectionAsync())
         {
@@ -77,9 +79,10 @@ public sealed class ClusteringTests(BrowserFixture web) : IClassFixture<BrowserF
                 SELECT 'Hoạt động trùng điểm ' || n, date '2026-03-26', 10, NULL, ST_SetSRID(ST_MakePoint(105.123, 21.456), 4326),
                        (SELECT id FROM data_sources ORDER BY id LIMIT 1), true
                 FROM generate_series(1, 4) n
+                WHERE NOT EXISTS (SELECT 1 FROM activities WHERE name LIKE 'Hoạt động trùng điểm %')
                 """).ExecuteNonQueryAsync();
         }
-        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=12/21.456/105.123&layers=activities");
         var cluster = page.Locator(".leaflet-marker-pane [data-client-cluster][data-layer=activities][data-count='4']");
@@ -91,7 +94,7 @@ public sealed class ClusteringTests(BrowserFixture web) : IClassFixture<BrowserF
         await page.WaitForFunctionAsync("document.querySelectorAll('.leaflet-marker-pane .rm-marker.rm-activities').length === 4");
         await page.WaitForTimeoutAsync(400);
         Assert.True(await page.Locator(".leaflet-overlay-pane .leaflet-cluster-spider-leg, .leaflet-overlay-pane path").CountAsync() >= 4);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, "13-spider-coincident.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, width < 500 ? "13-spider-coincident-phone.png" : "13-spider-coincident.png") });
         await page.Locator(".leaflet-marker-pane .rm-marker.rm-activities").Nth(2).ClickAsync();
         await page.Locator(".leaflet-popup .popup h3", new() { HasText = "Hoạt động trùng điểm" }).WaitForAsync();
     }

@@ -8,10 +8,12 @@ public sealed class KeyboardTests(BrowserFixture web) : IClassFixture<BrowserFix
     static Task<string?> FocusedAsync(IPage page, string attribute) =>
         page.EvaluateAsync<string?>("a => document.activeElement?.getAttribute(a) ?? null", attribute);
 
-    [Fact]
-    public async Task Escape_closes_the_popup_then_the_panel_and_focus_returns_to_the_marker()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Escape_closes_the_popup_then_the_panel_and_focus_returns_to_the_marker(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync();
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams");
         await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.WaitForAsync();

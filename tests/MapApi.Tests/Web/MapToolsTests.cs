@@ -30,10 +30,12 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         }
     }
 
-    [Fact]
-    public async Task A_shared_link_reopens_the_feature_and_keeps_the_language()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task A_shared_link_reopens_the_feature_and_keeps_the_language(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync();
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams");
         await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.WaitForAsync();
@@ -56,7 +58,7 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         Assert.Contains("lang=vi", link);
 
         // The link in English, opened in a fresh browser: same feature, panel open, English strings.
-        var (other, fresh, _) = await web.NewPageAsync();
+        var (other, fresh, _) = await web.NewPageAsync(width, height);
         await using var ___ = other;
         await fresh.GotoAsync(link.Replace("lang=vi", "lang=en"));
         await fresh.Locator($"#panel .details[data-id='{id}']").WaitForAsync();
@@ -68,10 +70,12 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         await fresh.WaitForFunctionAsync("() => !location.hash.includes('feature=')");
     }
 
-    [Fact]
-    public async Task The_list_in_view_counts_what_the_map_shows_and_exports_it_as_CSV()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task The_list_in_view_counts_what_the_map_shows_and_exports_it_as_CSV(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync();
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=10/15.55/108.0&layers=teams,hardship-villages");
         await page.Locator(".leaflet-marker-pane .rm-marker").First.WaitForAsync();
@@ -96,10 +100,12 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         await page.Locator("#panel .details[data-layer='hardship-villages']").WaitForAsync();
     }
 
-    [Fact]
-    public async Task A_long_press_shows_WGS84_and_VN2000_coordinates()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task A_long_press_shows_WGS84_and_VN2000_coordinates(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync();
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/#map=12/15.88/108.33&layers=");
         await page.Locator("body.ready").WaitForAsync();
@@ -112,5 +118,55 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         // Hội An lies east of 108°E: UTM zone 49, easting about 200 km, northing about 1,757 km (Vietnamese digit grouping).
         Assert.Contains("UTM 49", text);
         Assert.Matches(@"X 1\.75\d\.\d{3},\d\d m, Y 2\d\d\.\d{3},\d\d m", text);
+    }
+}
+
+public sealed class LocateMeTests(BrowserFixture web) : IClassFixture<BrowserFixture>
+{
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Locate_me_centres_on_the_device_and_marks_it_once(int width, int height)
+    {
+        // The device reports Hội An's old town, to 30 m.
+        var (context, page, _) = await web.NewPageAsync(width, height, configure: o =>
+        {
+            o.Geolocation = new() { Latitude = 15.8775f, Longitude = 108.3305f, Accuracy = 30 };
+            o.Permissions = ["geolocation"];
+        });
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/#map=7/16.0/107.0&layers=teams");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#tool-locate").ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Đã tìm thấy vị trí của bạn (sai số khoảng 30 m)");
+        await page.Locator(".rm-located-dot").WaitForAsync();
+        // The map went there: zoom 14 (street level), centred on the device; the link follows.
+        await page.WaitForFunctionAsync("location.hash.startsWith('#map=14/')");
+        var centre = await page.EvaluateAsync<double[]>("(() => { const m = location.hash.match(/map=\\d+\\/([-\\d.]+)\\/([-\\d.]+)/); return [+m[1], +m[2]]; })()");
+        Assert.InRange(centre[0], 15.870, 15.885);
+        Assert.InRange(centre[1], 108.323, 108.338);
+        // The dot is inside the visible map, not under a panel.
+        var dot = (await page.Locator(".rm-located-dot").BoundingBoxAsync())!;
+        var map = (await page.Locator("#map").BoundingBoxAsync())!;
+        Assert.True(dot.X >= map.X && dot.X + dot.Width <= map.X + map.Width && dot.Y >= map.Y && dot.Y + dot.Height <= map.Y + map.Height);
+        // Locating again replaces the mark instead of piling up circles.
+        await page.Locator("#tool-locate").ClickAsync();
+        await page.WaitForTimeoutAsync(500);
+        Assert.Equal(1, await page.Locator(".rm-located-dot").CountAsync());
+        Assert.Equal(1, await page.Locator(".rm-located").CountAsync());
+        await BrowserFixture.ShotAsync(page, width < 500 ? "34-locate-me-phone" : "34-locate-me");
+    }
+
+    [Fact]
+    public async Task A_refused_location_is_said_in_words_and_the_map_stays()
+    {
+        var (context, page, _) = await web.NewPageAsync(375, 812); // no geolocation permission granted
+        await using var __ = context;
+        await page.GotoAsync(web.BaseUrl + "/#map=9/15.6/108.0&layers=teams");
+        await page.Locator("body.ready").WaitForAsync();
+        await page.Locator("#tool-locate").ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Không xác định được vị trí của bạn");
+        Assert.StartsWith("#map=9/15.6", await page.EvaluateAsync<string>("location.hash"));
+        Assert.Equal(0, await page.Locator(".rm-located-dot").CountAsync());
     }
 }

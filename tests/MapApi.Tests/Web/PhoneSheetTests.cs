@@ -15,7 +15,7 @@ public sealed class PhoneSheetTests(BrowserFixture web) : IClassFixture<BrowserF
         await marker.WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.ClickAsync();
-        await page.Locator(".leaflet-popup .popup").GetByRole(AriaRole.Button, new() { Name = "Xem chi tiết" }).ClickAsync();
+        await BrowserFixture.PressInPopupAsync(page, "Xem chi tiết");
         await page.Locator("#panel article.details").WaitForAsync();
     }
 

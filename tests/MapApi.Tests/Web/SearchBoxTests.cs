@@ -8,10 +8,12 @@ namespace ResourceMap.Tests.Web;
 /// </summary>
 public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFixture>
 {
-    [Fact]
-    public async Task Nam_tra_my_lists_its_villages_in_a_group_with_a_total_and_more()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Nam_tra_my_lists_its_villages_in_a_group_with_a_total_and_more(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         await page.GotoAsync(web.BaseUrl + "/");
         await page.Locator("body.ready").WaitForAsync();
@@ -27,7 +29,7 @@ public sealed class SearchBoxTests(BrowserFixture web) : IClassFixture<BrowserFi
             await Assertions.Expect(options.Nth(i).Locator("small")).ToContainTextAsync("Nam Trà My");
         var total = int.Parse(new string((await villages.Locator(".result-group-head small").TextContentAsync())!.Where(char.IsDigit).ToArray()));
         Assert.True(total >= 30, $"villages matching: {total}");
-        await BrowserFixture.ShotAsync(page, "30-search-nam-tra-my");
+        await BrowserFixture.ShotAsync(page, width < 500 ? "30-search-nam-tra-my-phone" : "30-search-nam-tra-my");
 
         await villages.Locator(".result-more").ClickAsync();
         await Assertions.Expect(options).ToHaveCountAsync(10);

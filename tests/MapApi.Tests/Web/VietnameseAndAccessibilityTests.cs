@@ -28,10 +28,12 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
         codes.Where(code => Regex.IsMatch(text, $@"(?<![\p{{L}}\d_-]){Regex.Escape(code)}(?![\p{{L}}\d_-])"))
             .Concat(EnglishWords.Where(text.Contains)).ToList();
 
-    [Fact]
-    public async Task Popups_and_details_of_every_layer_show_no_codes_or_English_in_Vietnamese()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Popups_and_details_of_every_layer_show_no_codes_or_English_in_Vietnamese(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         var codes = ForbiddenCodes(await web.GetJsonAsync(page, "/api/vocabularies"));
         Assert.Contains("revolutionary", codes);
@@ -63,10 +65,12 @@ public sealed class VietnameseAndAccessibilityTests(BrowserFixture web) : IClass
         }
     }
 
-    [Fact]
-    public async Task Years_have_no_thousands_separator_and_radii_are_in_km()
+    [Theory]
+    [InlineData(1366, 768)]
+    [InlineData(375, 812)]
+    public async Task Years_have_no_thousands_separator_and_radii_are_in_km(int width, int height)
     {
-        var (context, page, _) = await web.NewPageAsync(1366, 768);
+        var (context, page, _) = await web.NewPageAsync(width, height);
         await using var __ = context;
         var site = (await web.GetJsonAsync(page, "/api/layers/red-addresses/features?limit=100"))["features"]!.AsArray()
             .First(f => f!["properties"]!["recognised_year"] is not null)!;

@@ -115,7 +115,7 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         Assert.Equal("Thu nhỏ", await page.Locator(".leaflet-control-zoom-out").GetAttributeAsync("title"));
         Assert.Matches(@"^\d+ k?m$", (await page.Locator(".leaflet-control-scale-line").TextContentAsync())!.Trim());
 
-        await popup.GetByRole(AriaRole.Button, new() { Name = "Xem chi tiết" }).ClickAsync();
+        await BrowserFixture.PressInPopupAsync(page, "Xem chi tiết");
         var details = page.Locator($"#panel article.details[data-id='{id}']");
         await details.WaitForAsync();
         var feature = JsonNode.Parse(await (await page.APIRequest.GetAsync($"{web.BaseUrl}/api/layers/teams/features/{id}")).TextAsync())!;
@@ -171,6 +171,20 @@ public sealed class WebMapTests(BrowserFixture web) : IClassFixture<BrowserFixtu
         var map = (await page.Locator("#map").BoundingBoxAsync())!;
         Assert.InRange(map.Width, 370, 376);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"));
+        // Everything in the header lies inside it (the title and the sample badge were cut off at the top once).
+        var clipped = await page.EvaluateAsync<string[]>("""
+            () => { const bar = document.querySelector('.topbar').getBoundingClientRect();
+                    return [...document.querySelectorAll('.topbar h1, .topbar .sample-badge, .topbar button, .topbar a, .topbar input')]
+                      .filter(e => e.offsetParent !== null)
+                      .filter(e => { const r = e.getBoundingClientRect(); return r.top < bar.top - 0.5 || r.bottom > bar.bottom + 0.5 || r.top < 0; })
+                      .map(e => e.id || e.className || e.tagName); }
+            """);
+        Assert.Empty(clipped);
+        // The scale bar is not hidden under the attribution.
+        var scale = (await page.Locator(".leaflet-control-scale").BoundingBoxAsync())!;
+        var attribution = (await page.Locator(".leaflet-control-attribution").BoundingBoxAsync())!;
+        Assert.True(scale.X + scale.Width <= attribution.X || scale.Y + scale.Height <= attribution.Y || attribution.Y + attribution.Height <= scale.Y,
+            $"scale bar {scale.X},{scale.Y} {scale.Width}×{scale.Height} under the attribution {attribution.X},{attribution.Y} {attribution.Width}×{attribution.Height}");
         await ShotAsync(page, "06-phone-map");
 
         var toggle = page.Locator("#legend-toggle");

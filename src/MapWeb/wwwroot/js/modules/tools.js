@@ -43,9 +43,14 @@ export function setupTools(map) {
   });
   new Tools().addTo(map);
   map.on('contextmenu', e => showCoordinates(e.latlng));
+  // One "you are here": the accuracy circle and a dot, replaced on each locate.
+  const located = L.layerGroup().addTo(map);
   map.on('locationfound', e => {
-    L.circle(e.latlng, { radius: e.accuracy, className: 'rm-located', interactive: false }).addTo(map);
-    announce(t('tools.located', { m: formatNumber(Math.round(e.accuracy)) }));
+    located.clearLayers();
+    L.circle(e.latlng, { radius: e.accuracy, className: 'rm-located', interactive: false }).addTo(located);
+    L.circleMarker(e.latlng, { radius: 6, className: 'rm-located-dot', interactive: false }).addTo(located);
+    const accuracy = Math.round(e.accuracy);
+    announce(t('tools.located', { accuracy: accuracy >= 1000 ? `${formatNumber(accuracy / 1000, 1)} km` : `${formatNumber(accuracy)} m` }));
   });
   map.on('locationerror', () => announce(t('tools.locate_failed')));
 }
