@@ -66,7 +66,7 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
         }
         int Int(string name, int fallback) => int.TryParse(Get(name), out var v) && v > 0 ? v : fallback;
         var suite = (Get("suite") ?? "all").ToLowerInvariant();
-        if (suite is not ("all" or "layers" or "matching" or "planning" or "load")) throw new ArgumentException("--suite must be layers, matching, planning, load or all.");
+        if (suite is not ("all" or "layers" or "matching" or "planning" or "search" or "load")) throw new ArgumentException("--suite must be layers, matching, planning, search, load or all.");
         return new Settings(
             Get("db") ?? throw new ArgumentException("Set BENCH_DB (or --db=) to a PostgreSQL connection string."),
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
@@ -78,5 +78,6 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
     public bool Matching => Suite is "all" or "matching";
     public bool Layers => Suite is "all" or "layers";
     public bool Planning => Suite is "all" or "planning";
+    public bool Search => Suite is "all" or "search";
     public bool Load => Suite is "all" or "load";
 }

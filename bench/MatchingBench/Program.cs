@@ -1,10 +1,11 @@
-// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|planning|load|all, default all):
+// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|planning|search|load|all, default all):
 // - matching: the ranking through the HTTP API (MapApi started as a child process), the API's SQL sent straight to
 //   PostGIS, and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter);
 // - layers: features in a bbox and by q=, clusters at zoom 6 and 9, MVT tiles at z8 and z12, each through HTTP and as
 //   the production SQL straight to PostGIS, plus the bbox query with the spatial index switched off;
 // - planning: the anonymous planning endpoints (summary by province, village coverage) over the seeded admin units and
 //   13,222 generated villages (BENCH_DATA_DIR: the seed to load into an empty database first).
+// - search: /api/search for place names, team names and common words, HTTP and its per-group statements.
 // Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required), BENCH_SUITE (all),
 // BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4),
 // BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement).
@@ -104,6 +105,7 @@ foreach (var clients in new[] { 1, settings.Concurrency }.Distinct())
         results.AddRange(await LayersBench.RunAsync(run, http, db, noIndex));
     }
     if (settings.Planning) results.AddRange(await PlanningBench.RunAsync(run, http, db));
+    if (settings.Search) results.AddRange(await SearchBench.RunAsync(run, http, db));
 }
 Measure.GroupSuffix = "";
 if (settings.Load) await LoadBench.RunAsync(http);

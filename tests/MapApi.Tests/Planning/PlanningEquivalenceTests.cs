@@ -174,6 +174,11 @@ public sealed class PlanningEquivalenceTests : IAsyncLifetime
             INSERT INTO hardship_villages (name, geom, source_id, is_sample)
             SELECT 'W' || g, ST_SetSRID(ST_MakePoint(107.6 + g * 0.01, 15.1 + g * 0.008), 4326), 'gen', true FROM generate_series(1, 60) g
             """);
+        // Past 200 villages in one statement the teams are read once instead of probing per village (migration 0100).
+        await Step("many villages inserted by one statement", """
+            INSERT INTO hardship_villages (name, geom, source_id, is_sample)
+            SELECT 'X' || g, ST_SetSRID(ST_MakePoint(107.2 + (g % 40) * 0.045, 14.7 + (g / 40) * 0.2), 4326), 'gen', true FROM generate_series(1, 360) g
+            """);
         await Step("villages moved", "UPDATE hardship_villages SET geom = ST_SetSRID(ST_MakePoint(ST_X(geom) - 0.15, ST_Y(geom) + 0.05), 4326) WHERE id % 6 = 1");
         await Step("villages edited in place", "UPDATE hardship_villages SET poverty_rate = 50 WHERE id % 4 = 2");
         await Step("villages deleted", "DELETE FROM hardship_villages WHERE id % 13 = 5 AND source_id = 'gen'");
