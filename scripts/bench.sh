@@ -2,7 +2,7 @@
 # Read-path benchmark in one command: starts a throwaway PostGIS (like test.sh), generates a national
 # data set (default 100,000 teams; BENCH_TEAMS=… or --teams=…), then measures in one run the HTTP API,
 # the same SQL straight to PostGIS and a naive variant; prints p50/p95/throughput and the ratios.
-# --suite matching|layers|planning|search|load|all (default all): matching (GET /api/matches), the layer endpoints
+# --suite matching|layers|planning|search|load|all, or several: layers,planning (default all): matching (GET /api/matches), the layer endpoints
 # (features by bbox and q=, clusters z6/z9, MVT tiles z8/z12), the planning endpoints (over the seeded admin units
 # and 13,222 generated villages), search (/api/search) and/or the anonymous cost caps under load (light reads alone and beside 20 clients
 # of heavy reads). Other knobs: BENCH_NEEDS, BENCH_REQUESTS,
@@ -15,7 +15,13 @@ ensure_postgis_packages
 
 BENCH_PG=$(make_cluster_dir bench)
 # The API the bench starts is a grandchild; a crashed run must not leave it running (holding its port and open files).
-cleanup() { pkill -f "$BENCH_PG/api/MapApi.dll" 2>/dev/null || true; remove_cluster_dir "$BENCH_PG"; }
+# BENCH_KEEP=1 leaves the database running afterwards for EXPLAIN (its connection string is printed; stop it with
+# pg_ctl as the postgres user, or remove the directory).
+cleanup() {
+  pkill -f "$BENCH_PG/api/MapApi.dll" 2>/dev/null || true
+  if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept: psql \"host=127.0.0.1 port=$port user=postgres dbname=bench\" (data in $BENCH_PG)"; return; fi
+  remove_cluster_dir "$BENCH_PG"
+}
 trap cleanup EXIT
 
 port=$(free_port 55800)

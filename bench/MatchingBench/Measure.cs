@@ -66,7 +66,9 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
         }
         int Int(string name, int fallback) => int.TryParse(Get(name), out var v) && v > 0 ? v : fallback;
         var suite = (Get("suite") ?? "all").ToLowerInvariant();
-        if (suite is not ("all" or "layers" or "matching" or "planning" or "search" or "load")) throw new ArgumentException("--suite must be layers, matching, planning, search, load or all.");
+        string[] known = ["all", "layers", "matching", "planning", "search", "load"];
+        if (suite.Split(',').Any(p => !known.Contains(p)))
+            throw new ArgumentException("--suite must be layers, matching, planning, search, load or all, or several joined by commas (layers,planning).");
         return new Settings(
             Get("db") ?? throw new ArgumentException("Set BENCH_DB (or --db=) to a PostgreSQL connection string."),
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
@@ -75,9 +77,10 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
             Get("data_dir"));
     }
 
-    public bool Matching => Suite is "all" or "matching";
-    public bool Layers => Suite is "all" or "layers";
-    public bool Planning => Suite is "all" or "planning";
-    public bool Search => Suite is "all" or "search";
-    public bool Load => Suite is "all" or "load";
+    bool Runs(string part) => Suite.Split(',').Any(p => p == "all" || p == part);
+    public bool Matching => Runs("matching");
+    public bool Layers => Runs("layers");
+    public bool Planning => Runs("planning");
+    public bool Search => Runs("search");
+    public bool Load => Runs("load");
 }

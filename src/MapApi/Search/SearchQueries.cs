@@ -15,7 +15,7 @@ public static class SearchQueries
     public const int CandidateCap = 1000;
 
     const string Key = """
-        key AS MATERIALIZED (SELECT rm_search_key(@q) AS q, rm_fold(@q) AS folded, rm_like_patterns(@q) AS patterns)
+        key AS MATERIALIZED (SELECT rm_search_key(@q) AS q, rm_fold(@q) AS folded, rm_like_words(@q) AS words)
         """;
 
     const string MatchLabel = """
@@ -41,7 +41,7 @@ public static class SearchQueries
                    least(rm_search_tier(a.name, key.q), rm_search_tier(a.name_en, key.q)) AS tier,
                    similarity(a.search_text, key.folded) AS sim
             FROM admin_units a, key
-            WHERE a.level <> 'country' AND a.search_text LIKE ALL (key.patterns)
+            WHERE a.level <> 'country' AND {LayerQueries.LikeEveryWord("a.search_text", "key.words")}
               AND (least(rm_search_tier(a.name, key.q), rm_search_tier(a.name_en, key.q)) < 4
                    OR rm_words_start(rm_search_key(a.search_text), key.q))
             LIMIT @cap),
@@ -78,7 +78,7 @@ public static class SearchQueries
                 SELECT a.geom, a.code, btrim(replace(' ' || key.q || ' ', ' ' || u.phrase || ' ', ' ')) AS rest
                 FROM key CROSS JOIN LATERAL rm_search_units(key.q) u JOIN admin_units a ON a.id = u.id),
             by_name AS (
-                SELECT t.id FROM {layer.Table} t, key WHERE rm_fold({name}) LIKE ALL (key.patterns) LIMIT @cap),
+                SELECT t.id FROM {layer.Table} t, key WHERE {LayerQueries.LikeEveryWord($"rm_fold({name})", "key.words")} LIMIT @cap),
             in_units AS (
                 (SELECT t.id FROM units u JOIN {layer.Table} t ON ST_Intersects(t.geom, u.geom)
                  WHERE u.geom IS NOT NULL AND t.search_text LIKE ALL (rm_like_patterns(u.rest))
@@ -89,7 +89,7 @@ public static class SearchQueries
                  WHERE u.geom IS NULL AND t.search_text LIKE ALL (rm_like_patterns(u.rest))
                  LIMIT @cap)),
             by_text AS (
-                SELECT t.id FROM {layer.Table} t, key WHERE t.search_text LIKE ALL (key.patterns) LIMIT @cap),
+                SELECT t.id FROM {layer.Table} t, key WHERE {LayerQueries.LikeEveryWord("t.search_text", "key.words")} LIMIT @cap),
             candidates AS (
                 SELECT c.id, bool_or(c.in_unit) AS in_unit
                 FROM (SELECT id, false AS in_unit FROM by_name
