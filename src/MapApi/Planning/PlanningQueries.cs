@@ -39,16 +39,14 @@ public static class PlanningQueries
 
     /// <summary>One row per admin unit of a level in force on @date: what is there and what is missing.</summary>
     public const string Summary = """
-        SELECT a.code, a.name, tm.teams, tm.active_teams, tm.active_capacity, vl.hardship_villages, vl.uncovered_villages,
+        SELECT a.code, a.name, coalesce(tm.teams, 0)::bigint AS teams, coalesce(tm.active_teams, 0)::bigint AS active_teams,
+               coalesce(tm.active_capacity, 0)::bigint AS active_capacity, vl.hardship_villages, vl.uncovered_villages,
                (SELECT count(*) FROM red_sites s WHERE ST_Intersects(a.geom, s.geom)) AS red_addresses,
                (SELECT count(*) FROM needs n WHERE n.status IN ('open', 'proposed') AND ST_Intersects(a.geom, n.geom)) AS open_needs,
                (SELECT coalesce(sum(x.participants), 0) FROM activities x WHERE ST_Intersects(a.geom, x.geom)) AS activity_participants
         FROM admin_units a
-        -- One pass over the unit's teams and one over its villages (each was read three and two times).
-        CROSS JOIN LATERAL (
-            SELECT count(*) AS teams, count(*) FILTER (WHERE t.status = 'active') AS active_teams,
-                   coalesce(sum(t.capacity) FILTER (WHERE t.status = 'active'), 0) AS active_capacity
-            FROM teams t WHERE ST_Intersects(a.geom, t.geom)) tm
+        -- The unit's teams as kept on write (admin_unit_teams, migration 0102); one pass over its villages.
+        LEFT JOIN admin_unit_teams tm ON tm.unit_id = a.id
         CROSS JOIN LATERAL (
             SELECT count(*) AS hardship_villages, count(*) FILTER (WHERE r.teams_in_reach = 0) AS uncovered_villages
             FROM hardship_villages v JOIN village_reach r ON r.village_id = v.id

@@ -108,6 +108,22 @@ public sealed class PlanningEquivalenceTests : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Units whose kept team counts (admin_unit_teams, migration 0102) differ from counting now, and kept rows of no unit.</summary>
+    static async Task<long> UnitsStaleAsync(NpgsqlConnection conn)
+    {
+        await using var command = conn.Command("""
+            SELECT (SELECT count(*) FROM admin_units a LEFT JOIN admin_unit_teams u ON u.unit_id = a.id
+                    CROSS JOIN LATERAL (SELECT count(*) AS teams, count(*) FILTER (WHERE t.status = 'active') AS active_teams,
+                                               coalesce(sum(t.capacity) FILTER (WHERE t.status = 'active'), 0) AS active_capacity
+                                        FROM teams t WHERE ST_Intersects(a.geom, t.geom)) c
+                    WHERE a.level <> 'country'
+                      AND (coalesce(u.teams, 0), coalesce(u.active_teams, 0), coalesce(u.active_capacity, 0))
+                          IS DISTINCT FROM (c.teams::int, c.active_teams::int, c.active_capacity::bigint))
+                 + (SELECT count(*) FROM admin_unit_teams u WHERE NOT EXISTS (SELECT 1 FROM admin_units a WHERE a.id = u.unit_id AND a.level <> 'country'))
+            """);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     static async Task<List<string>> RowsAsync(NpgsqlConnection conn, string sql, params (string, object?)[] parameters)
     {
         await using var command = conn.Command(sql, parameters);
@@ -152,9 +168,11 @@ public sealed class PlanningEquivalenceTests : IAsyncLifetime
         {
             await using (var command = conn.Command(sql)) await command.ExecuteNonQueryAsync();
             Assert.True(await StaleAsync(conn) == 0, $"after {what}: {await StaleAsync(conn)} villages counted wrong");
+            Assert.True(await UnitsStaleAsync(conn) == 0, $"after {what}: {await UnitsStaleAsync(conn)} units' teams counted wrong");
         }
 
         Assert.Equal(0, await StaleAsync(conn));
+        Assert.Equal(0, await UnitsStaleAsync(conn));
         await using (var some = conn.Command("SELECT count(*) FROM village_reach WHERE teams_in_reach > 0"))
             Assert.True((long)(await some.ExecuteScalarAsync())! > 100, "too few villages are reached for the test to mean anything");
         await Step("a team inserted", """
@@ -170,6 +188,15 @@ public sealed class PlanningEquivalenceTests : IAsyncLifetime
             """);
         await Step("a change that does not touch reach", "UPDATE teams SET capacity = capacity + 1, name = name || '.' WHERE id % 3 = 0");
         await Step("teams deleted", "DELETE FROM teams WHERE id % 29 = 8 AND source_id = 'gen'");
+        await Step("a unit drawn", """
+            INSERT INTO admin_units (code, level, parent_code, name, valid_from, geom, source_id, is_sample)
+            VALUES ('T-1', 'district', '49', 'Huyện Thử', DATE '2020-01-01',
+                    ST_Multi(ST_MakeEnvelope(107.8, 15.2, 108.3, 15.6, 4326)), 'gen', true)
+            """);
+        await Step("a unit redrawn", "UPDATE admin_units SET geom = ST_Multi(ST_MakeEnvelope(107.9, 15.3, 108.5, 15.9, 4326)) WHERE code = 'T-1'");
+        await Step("a unit renamed (counts kept)", "UPDATE admin_units SET name = 'Huyện Thử Hai' WHERE code = 'T-1'");
+        await Step("a team moved into the unit", "UPDATE teams SET geom = ST_SetSRID(ST_MakePoint(108.2, 15.5), 4326) WHERE id % 31 = 7");
+        await Step("a unit removed", "DELETE FROM admin_units WHERE code = 'T-1'");
         await Step("villages inserted", """
             INSERT INTO hardship_villages (name, geom, source_id, is_sample)
             SELECT 'W' || g, ST_SetSRID(ST_MakePoint(107.6 + g * 0.01, 15.1 + g * 0.008), 4326), 'gen', true FROM generate_series(1, 60) g
