@@ -66,7 +66,16 @@ public static class Writes
             await conn.Command("CREATE INDEX teams_geom_gix ON teams USING gist (geom)").ExecuteNonQueryAsync();
             foreach (var trigger in new[] { "inserted", "deleted", "updated" })
                 await conn.Command($"DROP TRIGGER team_availability_{trigger} ON team_availability").ExecuteNonQueryAsync();
-            await conn.Command("DROP TRIGGER teams_feature_text ON teams").ExecuteNonQueryAsync();
+            // Every trigger on teams that keeps a read-path structure: stored feature text, cluster pyramid, tile cache,
+            // teams in reach of each village, teams per admin unit. (The booking invariants and admin names stay.)
+            var kept = new List<string>();
+            await using (var names = await conn.Command("""
+                SELECT tgname FROM pg_trigger WHERE tgrelid = 'teams'::regclass AND NOT tgisinternal
+                  AND tgname ~ '^teams_(feature_text|clusters_|tiles_|tile_cache_|village_reach_|unit_teams_)'
+                """).ExecuteReaderAsync())
+                while (await names.ReadAsync()) kept.Add(names.GetString(0));
+            foreach (var name in kept) await conn.Command($"DROP TRIGGER \"{name}\" ON teams").ExecuteNonQueryAsync();
+            Console.WriteLine($"  (without: {Storage.AddedIndexes.Length} indexes and {kept.Count} triggers on teams: {string.Join(", ", kept)})");
         }
         var without = await MeasureAsync(db, rows);
         foreach (var op in with.Keys)

@@ -50,6 +50,7 @@ public sealed class PortalApiFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("RESOURCEMAP_PHOTO_DIR", PhotoDir);
         builder.UseSetting("RESOURCEMAP_PHOTO_MAX_BYTES", "2000000");
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning"); // see MapApiFactory
     }
 
     public async Task<HttpClient> LoginAsync(string username)

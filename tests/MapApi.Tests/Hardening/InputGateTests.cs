@@ -119,6 +119,7 @@ public sealed class InputGateTests(FixtureApiFactory app) : IClassFixture<Fixtur
             builder.UseSetting("RESOURCEMAP_SEED", "false");
             builder.UseSetting("RESOURCEMAP_MIGRATE", "false");
             builder.UseEnvironment("Testing");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning"); // see MapApiFactory
         }
     }
 }

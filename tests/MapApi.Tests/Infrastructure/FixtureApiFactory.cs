@@ -38,6 +38,7 @@ public sealed class FixtureApiFactory : WebApplicationFactory<Program>, IAsyncLi
         builder.UseSetting("RESOURCEMAP_SEED", "false");
         builder.UseSetting("RESOURCEMAP_LOGIN_PER_MINUTE", "100000");
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning"); // see MapApiFactory
     }
 
     /// <summary>A client carrying the bearer token of a fixture user, obtained through POST /api/auth/token.</summary>

@@ -31,7 +31,8 @@ public static class TestDatabase
     }
 
     public static string ConnectionString(string database) =>
-        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true }.ConnectionString;
+        // Error details (the failing row of a CHECK, a conflicting key) belong in a failed test's message.
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Pooling = true, IncludeErrorDetail = true }.ConnectionString;
 
     /// <summary>Creates an empty database with the extensions, migrated but not seeded.</summary>
     public static async Task<string> CreateMigratedAsync(string prefix = "rm_empty")

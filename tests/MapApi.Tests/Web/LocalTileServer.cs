@@ -36,27 +36,38 @@ public sealed class LocalTileServer : IDisposable
         return port;
     }
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int), byte[]> made = new();
+
     async Task LoopAsync()
     {
         while (listener.IsListening)
         {
             HttpListenerContext context;
             try { context = await listener.GetContextAsync(); } catch { return; }
-            try
-            {
-                var parts = context.Request.Url!.AbsolutePath.Trim('/').Replace(".png", "").Split('/');
-                if (parts.Length == 3 && int.TryParse(parts[0], out var z) && int.TryParse(parts[1], out var x) && int.TryParse(parts[2], out var y))
-                {
-                    var png = Tile(z, x, y);
-                    Interlocked.Increment(ref served);
-                    context.Response.ContentType = "image/png";
-                    context.Response.AddHeader("Access-Control-Allow-Origin", "*");
-                    await context.Response.OutputStream.WriteAsync(png);
-                }
-                else context.Response.StatusCode = 404;
-            }
-            finally { context.Response.Close(); }
+            // Each request on its own, so a slow or cancelled one holds up no other.
+            _ = Task.Run(() => ServeAsync(context));
         }
+    }
+
+    async Task ServeAsync(HttpListenerContext context)
+    {
+        try
+        {
+            var parts = context.Request.Url!.AbsolutePath.Trim('/').Replace(".png", "").Split('/');
+            if (parts.Length == 3 && int.TryParse(parts[0], out var z) && int.TryParse(parts[1], out var x) && int.TryParse(parts[2], out var y))
+            {
+                var png = made.GetOrAdd((z, x, y), k => Tile(k.Item1, k.Item2, k.Item3));
+                Interlocked.Increment(ref served);
+                context.Response.ContentType = "image/png";
+                context.Response.AddHeader("Access-Control-Allow-Origin", "*");
+                await context.Response.OutputStream.WriteAsync(png);
+            }
+            else context.Response.StatusCode = 404;
+        }
+        // The page went on (a zoom, a closed tab) and cancelled the tile: not this server's failure. Before each request
+        // ran on its own, this exception ended the accept loop and every later tile of the fixture timed out.
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException) { }
+        finally { try { context.Response.Close(); } catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException) { } }
     }
 
     /// <summary>One tile: land, blocks, a street grid whose spacing follows the zoom, and a river.</summary>
