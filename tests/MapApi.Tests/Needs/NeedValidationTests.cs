@@ -28,14 +28,21 @@ public sealed class NeedValidationTests(FixtureApiFactory app) : IClassFixture<F
         { """{"volunteers_needed": "many"}""", "volunteers_needed" },
     };
 
+    /// <summary>A valid need with some fields overridden (a JSON object).</summary>
+    static JsonObject BadNeed(string overrides)
+    {
+        var body = VillageNeed();
+        foreach (var (key, value) in JsonNode.Parse(overrides)!.AsObject())
+            body[key] = value?.DeepClone();
+        return body;
+    }
+
     [Theory]
     [MemberData(nameof(BadNeeds))]
     public async Task Bad_input_is_a_400_problem_and_nothing_is_written(string overrides, string expected)
     {
         var coordinator = await app.LoginAsync("coord1");
-        var body = VillageNeed();
-        foreach (var (key, value) in JsonNode.Parse(overrides)!.AsObject())
-            body[key] = value?.DeepClone();
+        var body = BadNeed(overrides);
         var before = await app.ScalarAsync<long>("SELECT count(*) FROM needs");
         var historyBefore = await app.ScalarAsync<long>("SELECT count(*) FROM need_status_history");
 
@@ -50,9 +57,7 @@ public sealed class NeedValidationTests(FixtureApiFactory app) : IClassFixture<F
     public async Task A_client_that_asks_for_Vietnamese_reads_the_same_problem_in_Vietnamese(string overrides, string _)
     {
         var coordinator = await app.LoginAsync("coord1");
-        var body = VillageNeed();
-        foreach (var (key, value) in JsonNode.Parse(overrides)!.AsObject())
-            body[key] = value?.DeepClone();
+        var body = BadNeed(overrides);
         async Task<(JsonNode Problem, HttpResponseMessage Response)> Post(string? language)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/needs") { Content = JsonContent.Create(body) };

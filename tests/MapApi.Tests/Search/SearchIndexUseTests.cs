@@ -6,7 +6,7 @@ using ResourceMap.Tests.Infrastructure;
 namespace ResourceMap.Tests.Search;
 
 /// <summary>
-/// Text search can use the trigram indexes. PostgreSQL's indexes answer LIKE ANY but never LIKE ALL, so "every word"
+/// Search can use the trigram indexes. PostgreSQL's indexes answer LIKE ANY but never LIKE ALL, so "every word"
 /// written as LIKE ALL was a sequential scan at any size (300–470 ms per search group at 100,000 teams). The plans are
 /// read with sequential scans priced out: an index the statement can use then shows; one it cannot, never does.
 /// </summary>
@@ -35,15 +35,31 @@ public sealed class SearchIndexUseTests(MapApiFactory app) : IClassFixture<MapAp
     }
 
     [Fact]
-    public async Task A_layer_q_filter_reads_through_the_trigram_index_and_LIKE_ALL_alone_could_not()
+    public async Task LIKE_ALL_alone_has_no_index_to_use()
     {
-        var teams = LayerCatalog.Find("teams")!;
-        var query = new LayerQueries.FeatureQuery(Bbox: false, Search: true, AdminUnit: false, After: false, Filters: []);
-        var plan = await PlanAsync($"SELECT t.id FROM {teams.Table} t WHERE {LayerQueries.Conditions(query)}", ("q", "tinh nguyen"));
-        Assert.Contains("teams_search_trgm", plan);
-        // The control: the same condition as LIKE ALL alone has no index to use, even with sequential scans priced out.
+        // Why the search spells the words out: the same condition as LIKE ALL has no index path, even with sequential
+        // scans priced out. (A layer's q= filter keeps LIKE ALL on purpose: its page in id order walks ids; LayerQueries.)
         var control = await PlanAsync("SELECT t.id FROM teams t WHERE t.search_text LIKE ALL (rm_like_patterns(@q))", ("q", "tinh nguyen"));
         Assert.DoesNotContain("teams_search_trgm", control);
+        var spelled = await PlanAsync($"SELECT t.id FROM teams t WHERE {SearchQueries.LikeEveryWord("t.search_text", "rm_like_words(@q)")}", ("q", "tinh nguyen"));
+        Assert.Contains("teams_search_trgm", spelled);
+    }
+
+    [Fact]
+    public async Task Words_under_three_letters_search_the_units_not_every_name()
+    {
+        var teams = LayerCatalog.Find("teams")!;
+        await using var conn = await app.Sql.OpenConnectionAsync();
+        await using var command = conn.Command(SearchQueries.Layer(teams), ("q", "ha gi"), ("cap", SearchQueries.CandidateCap), ("offset", 0), ("limit", 5), ("layer_id", "teams"));
+        var answer = System.Text.Json.Nodes.JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!;
+        Assert.Equal(0, answer["total"]!.GetValue<long>());
+        // … although names hold both fragments: reading them all is what the rule saves.
+        await using (var fragments = conn.Command("SELECT count(*) FROM teams t WHERE rm_fold(t.name) LIKE ALL (rm_like_patterns(@q))", ("q", "ha gi")))
+            Assert.True((long)(await fragments.ExecuteScalarAsync())! > 0, "no team name holds 'ha' and 'gi': the test shows nothing");
+        // The admin units are still searched for it ("ha gi" starts Hà Giang and its districts).
+        await using var units = conn.Command(SearchQueries.AdminUnits, ("q", "ha gi"), ("cap", SearchQueries.CandidateCap), ("offset", 0), ("limit", 5), ("layer_id", "admin-units"));
+        var unitAnswer = System.Text.Json.Nodes.JsonNode.Parse((string)(await units.ExecuteScalarAsync())!)!;
+        Assert.True(unitAnswer["total"]!.GetValue<long>() > 0);
     }
 
     [Theory]
