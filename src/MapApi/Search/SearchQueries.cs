@@ -14,6 +14,15 @@ public static class SearchQueries
     /// <summary>At most this many candidates per source and group are ranked: work stays bounded at national scale.</summary>
     public const int CandidateCap = 1000;
 
+    /// <summary>Records whose <paramref name="key"/> is the query or starts with it, walked in byte order through the
+    /// COLLATE "C" btree of migration 0103 (chr(123), '{', sorts after z, 9 and the space that keys are made of).</summary>
+    static string NameStarts(string cte, string key, string table) => $"""
+        {cte} AS (
+                SELECT t.id FROM {table} t, key
+                WHERE key.q <> '' AND {key} COLLATE "C" >= key.q AND {key} COLLATE "C" < key.q || chr(123)
+                ORDER BY {key} COLLATE "C" LIMIT @cap)
+        """;
+
     /// <summary>
     /// <paramref name="text"/> holds every word of <paramref name="words"/> (an rm_like_words array). Indexes answer LIKE ANY
     /// but never LIKE ALL, so the four longest words are spelled out for the trigram index to intersect; LIKE ALL checks
@@ -75,9 +84,10 @@ public static class SearchQueries
         """;
 
     /// <summary>
-    /// One layer's results. Candidates come from three index-driven sources, each capped: names holding every word,
-    /// records inside the units the query names (matching the query's other words), and records whose search text
-    /// holds every word. Names and texts are searched only when a word has three letters or more: shorter words
+    /// One layer's results. Candidates come from index-driven sources, each capped: names holding every word,
+    /// records inside the units the query names (matching the query's other words), records whose search text
+    /// holds every word, and names that are the query or start with it (in key order, so never crowded out).
+    /// Names and texts are searched only when a word has three letters or more: shorter words
     /// have no trigrams, and "ha gi" read every name of a million teams (4.7 s); such a query still finds the units it
     /// names and what lies in them.
     /// </summary>
@@ -102,11 +112,17 @@ public static class SearchQueries
                  LIMIT @cap)),
             by_text AS (
                 SELECT t.id FROM {layer.Table} t, key WHERE key.indexable AND {LikeEveryWord("t.search_text", "key.words")} LIMIT @cap),
+            -- Names that are the query or start with it (tiers 0 and 1), in key order through the byte-order btrees (0103):
+            -- complete however many records the word sources above hold.
+            {NameStarts("by_key", $"rm_search_key({name})", layer.Table)},
+            {NameStarts("by_core", $"rm_name_core({name})", layer.Table)},
             candidates AS (
                 SELECT c.id, bool_or(c.in_unit) AS in_unit
                 FROM (SELECT id, false AS in_unit FROM by_name
                       UNION ALL SELECT id, true FROM in_units
-                      UNION ALL SELECT id, false FROM by_text) c
+                      UNION ALL SELECT id, false FROM by_text
+                      UNION ALL SELECT id, false FROM by_key
+                      UNION ALL SELECT id, false FROM by_core) c
                 GROUP BY c.id),
             ranked AS (
                 SELECT t.id, {name} AS name, t.geom, t.admin_code, t.is_sample,
@@ -122,7 +138,8 @@ public static class SearchQueries
             SELECT json_build_object(
                 'total', (SELECT count(*) FROM ranked),
                 'total_is_lower_bound', (SELECT count(*) FROM by_name) >= @cap OR (SELECT count(*) FROM by_text) >= @cap
-                    OR (SELECT count(*) FROM in_units) >= @cap,
+                    OR (SELECT count(*) FROM in_units) >= @cap
+                    OR (SELECT count(*) FROM by_key) >= @cap OR (SELECT count(*) FROM by_core) >= @cap,
                 'best_tier', (SELECT min(tier) FROM ranked),
                 'results', coalesce((
                     SELECT json_agg(json_build_object(

@@ -62,6 +62,29 @@ public sealed class SearchIndexUseTests(MapApiFactory app) : IClassFixture<MapAp
         Assert.True(unitAnswer["total"]!.GetValue<long>() > 0);
     }
 
+    [Fact]
+    public async Task An_exact_name_leads_even_among_more_candidates_than_the_cap()
+    {
+        // 1,100 names hold "tinh nguyen" (past the 1,000-candidate cap of the word sources), then one is exactly it.
+        await using (var conn = await app.Sql.OpenConnectionAsync())
+        await using (var insert = conn.Command("""
+            INSERT INTO teams (name, team_type, parent_unit, skills, capacity, status, geom, source_id, is_sample)
+            SELECT CASE WHEN g <= 1100 THEN 'Đội hình tình nguyện số ' || g ELSE 'Tình nguyện' END, 'club', 'Đoàn thử', ARRAY['first-aid'], 5, 'active',
+                   ST_SetSRID(ST_MakePoint(106 + g % 50 * 0.01, 21 + g / 50 * 0.01), 4326), (SELECT id FROM data_sources ORDER BY id LIMIT 1), true
+            FROM generate_series(1, 1101) g
+            """))
+            await insert.ExecuteNonQueryAsync();
+        var response = await app.CreateClient().GetAsync("/api/search?q=tinh+nguyen&group=teams&limit=3");
+        var results = (await response.ReadJsonAsync())["groups"]![0]!["results"]!.AsArray();
+        Assert.Equal("Tình nguyện", results[0]!["name"]!.GetValue<string>());
+        Assert.Equal("exact", results[0]!["match"]!.GetValue<string>());
+        // And the plan reads the name keys through their byte-order btrees.
+        var teams = LayerCatalog.Find("teams")!;
+        var plan = await PlanAsync(SearchQueries.Layer(teams), ("q", "tinh nguyen"), ("cap", SearchQueries.CandidateCap), ("offset", 0), ("limit", 5), ("layer_id", "teams"));
+        Assert.Contains("teams_name_key_ix", plan);
+        Assert.Contains("teams_name_core_ix", plan);
+    }
+
     [Theory]
     [InlineData("tinh nguyen 4711", new[] { "%nguyen%", "%4711%", "%tinh%", "%nguyen%" })]
     [InlineData("Hội An", new[] { "%hoi%", "%an%", "%hoi%", "%hoi%" })]
