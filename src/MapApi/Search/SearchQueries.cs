@@ -15,12 +15,16 @@ public static class SearchQueries
     public const int CandidateCap = 1000;
 
     /// <summary>Records whose <paramref name="key"/> is the query or starts with it, walked in byte order through the
-    /// COLLATE "C" btree of migration 0103 (chr(123), '{', sorts after z, 9 and the space that keys are made of).</summary>
+    /// COLLATE "C" btree of migration 0103 (chr(123), '{', sorts after z, 9 and the space that keys are made of).
+    /// LATERAL, so the bounds are index conditions: planned as a plain join, the query's key was only a filter on a
+    /// walk of the whole index in order (1.2 s per search at 100,000 teams).</summary>
     static string NameStarts(string cte, string key, string table) => $"""
         {cte} AS (
-                SELECT t.id FROM {table} t, key
-                WHERE key.q <> '' AND {key} COLLATE "C" >= key.q AND {key} COLLATE "C" < key.q || chr(123)
-                ORDER BY {key} COLLATE "C" LIMIT @cap)
+                SELECT s.id FROM key CROSS JOIN LATERAL (
+                    SELECT t.id FROM {table} t
+                    WHERE {key} COLLATE "C" >= key.q AND {key} COLLATE "C" < key.q || chr(123)
+                    ORDER BY {key} COLLATE "C" LIMIT @cap) s
+                WHERE key.q <> '')
         """;
 
     /// <summary>

@@ -81,8 +81,9 @@ public sealed class SearchIndexUseTests(MapApiFactory app) : IClassFixture<MapAp
         // And the plan reads the name keys through their byte-order btrees.
         var teams = LayerCatalog.Find("teams")!;
         var plan = await PlanAsync(SearchQueries.Layer(teams), ("q", "tinh nguyen"), ("cap", SearchQueries.CandidateCap), ("offset", 0), ("limit", 5), ("layer_id", "teams"));
-        Assert.Contains("teams_name_key_ix", plan);
-        Assert.Contains("teams_name_core_ix", plan);
+        // … as a range (an Index Cond), not a walk of the whole index filtered row by row (1.2 s at 100,000 teams).
+        Assert.Matches(@"Index (Only )?Scan using teams_name_key_ix[^\n]*\n\s*Index Cond: ", plan);
+        Assert.Matches(@"Index (Only )?Scan using teams_name_core_ix[^\n]*\n\s*Index Cond: ", plan);
     }
 
     [Theory]
