@@ -18,8 +18,6 @@ public static class SearchBench
     public static async Task<List<Result>> RunAsync(Settings s, HttpClient http, NpgsqlDataSource db)
     {
         var (n, c, budget) = (s.LayerRequests, s.Concurrency, TimeSpan.FromSeconds(s.LayerSeconds));
-        var groups = new List<(string Id, string Sql)> { (SearchApi.AdminGroup, SearchQueries.AdminUnits) };
-        groups.AddRange(LayerCatalog.All.Select(l => (l.Id, SearchQueries.Layer(l))));
         const string group = "search GET /api/search (8 groups)";
         var refused = 0;
         var results = new List<Result>
@@ -35,7 +33,7 @@ public static class SearchBench
             await Measure.RunAsync(group, "SQL", n, c, Queries, async q =>
             {
                 await using var conn = await db.OpenConnectionAsync();
-                foreach (var (id, sql) in groups)
+                foreach (var (id, _, _, sql) in SearchQueries.Groups)
                 {
                     await using var command = conn.Command(sql, ("q", q), ("cap", SearchQueries.CandidateCap),
                         ("offset", 0), ("limit", 5), ("layer_id", id));

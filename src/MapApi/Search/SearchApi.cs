@@ -50,10 +50,7 @@ public static class SearchApi
         if (group is not null && group != AdminGroup && LayerCatalog.Find(group) is null)
             return Problems.BadRequest($"group must be {AdminGroup} or a layer id: {string.Join(", ", LayerCatalog.All.Select(l => l.Id))}.");
 
-        var groups = new List<(string Id, string TitleVi, string TitleEn, string Sql)>();
-        if (group is null or AdminGroup) groups.Add((AdminGroup, "Đơn vị hành chính", "Admin units", SearchQueries.AdminUnits));
-        foreach (var layer in LayerCatalog.All.Where(l => group is null || l.Id == group))
-            groups.Add((layer.Id, layer.TitleVi, layer.TitleEn, SearchQueries.Layer(layer)));
+        var groups = SearchQueries.Groups.Where(g => group is null || g.Id == group);
 
         // One connection, one statement per group: each is a few index scans, and the anonymous timeout applies to each.
         var answers = new List<(string Id, string TitleVi, string TitleEn, JsonElement Group)>();

@@ -37,8 +37,8 @@ public static class SearchQueries
         $" AND {text} LIKE ALL ({words})";
 
     const string Key = """
-        key AS MATERIALIZED (SELECT rm_search_key(@q) AS q, rm_fold(@q) AS folded, rm_like_words(@q) AS words,
-                                    length((rm_like_words(@q))[1]) >= 5 AS indexable)
+        key AS MATERIALIZED (SELECT k.*, length(k.words[1]) >= 5 AS indexable
+                             FROM (SELECT rm_search_key(@q) AS q, rm_fold(@q) AS folded, rm_like_words(@q) AS words) k)
         """;
 
     const string MatchLabel = """
@@ -153,4 +153,13 @@ public static class SearchQueries
                     FROM page r), '[]'::json))::text
             """;
     }
+
+    public sealed record SearchGroup(string Id, string TitleVi, string TitleEn, string Sql);
+
+    /// <summary>Every group's statement, built once (not per request): admin units, then the layers in catalogue order.</summary>
+    public static readonly IReadOnlyList<SearchGroup> Groups =
+    [
+        new(SearchApi.AdminGroup, "Đơn vị hành chính", "Admin units", AdminUnits),
+        .. LayerCatalog.All.Select(l => new SearchGroup(l.Id, l.TitleVi, l.TitleEn, Layer(l))),
+    ];
 }

@@ -126,6 +126,6 @@ public class BrowserFixture : IAsyncLifetime
 /// <summary>The same app with its tile source on a dead loopback port: the page must fall back to the offline basemap.</summary>
 public sealed class DeadTileSourceBrowserFixture : BrowserFixture
 {
-    readonly string dead = $"http://127.0.0.1:{LocalTileServer.FreePort()}/{{z}}/{{x}}/{{y}}.png";
+    readonly string dead = LocalTileServer.DeadTemplate();
     protected override string BasemapUrl => dead;
 }

@@ -26,6 +26,9 @@ public sealed class LocalTileServer : IDisposable
         _ = Task.Run(LoopAsync);
     }
 
+    /// <summary>A tile template on a dead loopback port: a configured source that cannot be reached.</summary>
+    public static string DeadTemplate() => $"http://127.0.0.1:{FreePort()}/{{z}}/{{x}}/{{y}}.png";
+
     /// <summary>A loopback port nothing listens on (bound and released at once): a dead tile source.</summary>
     public static int FreePort()
     {

@@ -43,12 +43,7 @@ public sealed class MapToolsTests(BrowserFixture web) : IClassFixture<BrowserFix
         var id = await page.Locator(".leaflet-marker-pane .rm-marker.rm-teams").First.GetAttributeAsync("data-id");
         // By id, not .First again: markers are replaced on every viewport load, in no fixed order.
         await page.Locator($".leaflet-marker-pane .rm-marker.rm-teams[data-id='{id}']").ClickAsync();
-        // The popup's auto-pan moves the map and reloads the markers: a pointer click aimed while the popup still
-        // moves can land on the map and close it. Wait for the reload, then press the button from the keyboard.
-        await page.Locator(".leaflet-popup .popup h3").WaitForAsync();
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await page.Locator(".leaflet-popup .popup-actions button").First.FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
+        await BrowserFixture.PressInPopupAsync(page, "Xem chi tiết");
         await page.Locator($"#panel .details[data-id='{id}']").WaitForAsync();
         var name = await page.Locator("#panel .details h3").TextContentAsync();
 

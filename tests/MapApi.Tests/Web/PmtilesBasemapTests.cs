@@ -5,7 +5,7 @@ namespace ResourceMap.Tests.Web;
 /// <summary>The app with a PMTiles basemap file (RESOURCEMAP_BASEMAP_PMTILES) and its XYZ source dead: street detail comes from the archive.</summary>
 public sealed class PmtilesBrowserFixture : BrowserFixture
 {
-    readonly string dead = $"http://127.0.0.1:{LocalTileServer.FreePort()}/{{z}}/{{x}}/{{y}}.png";
+    readonly string dead = LocalTileServer.DeadTemplate();
     public string ArchivePath { get; } = Path.Combine(Path.GetTempPath(), $"rm-basemap-{Guid.NewGuid():N}.pmtiles");
 
     public PmtilesBrowserFixture() =>
