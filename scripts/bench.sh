@@ -2,16 +2,20 @@
 # Read-path benchmark in one command: starts a throwaway PostGIS (like test.sh), generates a national
 # data set (default 100,000 teams; BENCH_TEAMS=… or --teams=…), then measures in one run the HTTP API,
 # the same SQL straight to PostGIS and a naive variant; prints p50/p95/throughput and the ratios.
-# --suite matching|layers|planning|search|load|all, or several: layers,planning (default all): matching (GET /api/matches), the layer endpoints
+# --suite matching|layers|planning|search|load|browser|all, or several: layers,planning (default all): matching (GET /api/matches), the layer endpoints
 # (features by bbox and q=, clusters z6/z9, MVT tiles z8/z12), the planning endpoints (over the seeded admin units
 # and 13,222 generated villages), search (/api/search) and/or the anonymous cost caps under load (light reads alone and beside 20 clients
-# of heavy reads). Other knobs: BENCH_NEEDS, BENCH_REQUESTS,
+# of heavy reads) and/or the web map in headless Chromium (first render, panning at z6–z9). Other knobs: BENCH_NEEDS, BENCH_REQUESTS,
 # BENCH_NAIVE_REQUESTS, BENCH_CONCURRENCY, BENCH_LAYER_REQUESTS, BENCH_LAYER_SECONDS (or --needs=… etc.).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
 ensure_dotnet
 ensure_postgis_packages
+# --suite browser drives Debian's Chromium over the web map the API serves.
+[ -x /usr/bin/chromium ] || apt_install chromium chromium-driver
+"$REPO_ROOT/scripts/build-web.sh"
+export RESOURCEMAP_WEB_ROOT="$REPO_ROOT/src/MapWeb"
 
 BENCH_PG=$(make_cluster_dir bench)
 # The API the bench starts is a grandchild; a crashed run must not leave it running (holding its port and open files).

@@ -58,8 +58,9 @@ public static class LayersBench
         while (await reader.ReadAsync())
         {
             ids.Add(reader.GetInt64(0));
-            using var text = await reader.GetTextReaderAsync(1);
-            await text.ReadToEndAsync();
+            // Read as the API reads it (GeoJsonResult): the feature's UTF-8 bytes, not decoded.
+            await using var feature = await reader.GetStreamAsync(1);
+            await feature.CopyToAsync(Stream.Null);
         }
         return ids;
     }

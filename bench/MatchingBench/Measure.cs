@@ -66,9 +66,9 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
         }
         int Int(string name, int fallback) => int.TryParse(Get(name), out var v) && v > 0 ? v : fallback;
         var suite = (Get("suite") ?? "all").ToLowerInvariant();
-        string[] known = ["all", "layers", "matching", "planning", "search", "load"];
+        string[] known = ["all", "layers", "matching", "planning", "search", "load", "browser"];
         if (suite.Split(',').Any(p => !known.Contains(p)))
-            throw new ArgumentException("--suite must be layers, matching, planning, search, load or all, or several joined by commas (layers,planning).");
+            throw new ArgumentException("--suite must be layers, matching, planning, search, load, browser or all, or several joined by commas (layers,planning).");
         return new Settings(
             Get("db") ?? throw new ArgumentException("Set BENCH_DB (or --db=) to a PostgreSQL connection string."),
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
@@ -83,4 +83,5 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
     public bool Planning => Runs("planning");
     public bool Search => Runs("search");
     public bool Load => Runs("load");
+    public bool Browser => Runs("browser");
 }

@@ -1,11 +1,12 @@
-// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|planning|search|load|all, default all):
+// Benchmark of the read paths on a generated national data set, in one run (--suite=matching|layers|planning|search|load|browser|all, default all):
 // - matching: the ranking through the HTTP API (MapApi started as a child process), the API's SQL sent straight to
 //   PostGIS, and a naive full scan (ST_Distance over every team, no ST_DWithin index pre-filter);
 // - layers: features in a bbox and by q=, clusters at zoom 6 and 9, MVT tiles at z8 and z12, each through HTTP and as
 //   the production SQL straight to PostGIS, plus the bbox query with the spatial index switched off;
 // - planning: the anonymous planning endpoints (summary by province, village coverage) over the seeded admin units and
 //   13,222 generated villages (BENCH_DATA_DIR: the seed to load into an empty database first).
-// - search: /api/search for place names, team names and common words, HTTP and its per-group statements.
+// - search: /api/search for place names, team names and common words, HTTP and its per-group statements;
+// - browser: the web map in headless Chromium, first render and panning at z6–z9 (each viewport request timed).
 // Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required), BENCH_SUITE (all),
 // BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4),
 // BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement).
@@ -108,6 +109,7 @@ foreach (var clients in new[] { 1, settings.Concurrency }.Distinct())
     if (settings.Search) results.AddRange(await SearchBench.RunAsync(run, http, db));
 }
 Measure.GroupSuffix = "";
+if (settings.Browser) await BrowserBench.RunAsync(http);
 if (settings.Load) await LoadBench.RunAsync(http);
 if (settings.Matching) await Writes.RunAsync(db, Math.Min(500, settings.Teams));
 api.Kill(entireProcessTree: true);

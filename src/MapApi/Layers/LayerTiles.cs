@@ -10,19 +10,27 @@ public static class LayerTiles
 
     /// <summary>The tile statement (parameters @z, @x, @y, @layer_id); public so bench/MatchingBench times this exact SQL.</summary>
     // The envelope is widened by the buffer before the index test so features just outside still render their edge.
+    /// <summary>
+    /// The tile's features: the first ids in the tile (by id, capped) come from the covering index alone, and only those
+    /// rows are read and encoded; encoding every feature in the tile before the cap cost 2–3× at national scale.
+    /// </summary>
     public static string TileSql(LayerDefinition layer) => $"""
         WITH bounds AS (
             SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                    ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 64.0 / 4096), 4326) AS search
         ),
+        page AS MATERIALIZED (
+            SELECT t.id FROM {layer.Table} t, bounds
+            WHERE t.geom && bounds.search
+            ORDER BY t.id
+            LIMIT {ApiLimits.Current.MaxFeaturesPerTile}
+        ),
         features AS (
             SELECT t.id,
                    ST_AsMVTGeom(ST_Transform(t.geom, 3857), bounds.tile, 4096, 64, true) AS geom,
                    {layer.PropertiesSql.Trim()} AS properties
-            FROM {layer.Table} t, bounds
-            WHERE t.geom && bounds.search
+            FROM page JOIN {layer.Table} t ON t.id = page.id, bounds
             ORDER BY t.id
-            LIMIT {ApiLimits.Current.MaxFeaturesPerTile}
         )
         SELECT ST_AsMVT(features.*, @layer_id, 4096, 'geom', 'id') FROM features WHERE geom IS NOT NULL
         """;
