@@ -58,27 +58,27 @@ public static class BrowserBench
     {
         var requests = new List<double>();
         var settles = new List<double>();
-        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
-        var page = await context.NewPageAsync();
-        var inFlight = 0;
-        var lastAnswer = DateTime.MinValue;
-        var finished = new List<IRequest>();
-        page.Request += (_, r) => { if (IsViewportRequest(r)) Interlocked.Increment(ref inFlight); };
-        page.RequestFinished += (_, r) =>
-        {
-            if (!IsViewportRequest(r)) return;
-            lock (finished) { finished.Add(r); lastAnswer = DateTime.UtcNow; }
-            Interlocked.Decrement(ref inFlight);
-        };
-        page.RequestFailed += (_, r) => { if (IsViewportRequest(r)) Interlocked.Decrement(ref inFlight); };
-
         foreach (var city in Cities)
         {
+            // A fresh page per city: the page is never navigated while its requests are counted.
+            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
+            var page = await context.NewPageAsync();
+            var pending = new HashSet<IRequest>();
+            var finished = new List<IRequest>();
+            var lastAnswer = DateTime.MinValue;
+            page.Request += (_, r) => { if (IsViewportRequest(r)) lock (pending) pending.Add(r); };
+            page.RequestFinished += (_, r) =>
+            {
+                if (!IsViewportRequest(r)) return;
+                lock (pending) { pending.Remove(r); finished.Add(r); lastAnswer = DateTime.UtcNow; }
+            };
+            page.RequestFailed += (_, r) => { lock (pending) pending.Remove(r); };
+            int InFlight() { lock (pending) return pending.Count; }
+
             await page.GotoAsync(FormattableString.Invariant($"{baseUrl}/#map={zoom}/{city.Lat}/{city.Lon}"));
-            await page.ReloadAsync(); // a hash-only navigation does not reload the page
             await page.Locator("body.ready").WaitForAsync(new() { Timeout = 60_000 });
-            await SettleAsync(() => inFlight);
-            lock (finished) finished.Clear();
+            await SettleAsync(InFlight);
+            lock (pending) finished.Clear();
             var map = (await page.Locator("#map").BoundingBoxAsync())!;
             var (cx, cy) = (map.X + map.Width / 2, map.Y + map.Height / 2);
             foreach (var (dx, dy) in Drags)
@@ -86,16 +86,20 @@ public static class BrowserBench
                 await page.Mouse.MoveAsync((float)cx, (float)cy);
                 await page.Mouse.DownAsync();
                 await page.Mouse.MoveAsync((float)(cx - dx), (float)(cy - dy), new() { Steps = 8 });
+                // Held still before release, as Leaflet then adds no inertia (it keeps 50 ms of positions): the map
+                // stops where the drag did, and the requests that follow belong to this drag.
+                await Task.Delay(100);
                 var released = DateTime.UtcNow;
                 await page.Mouse.UpAsync();
                 await Task.Delay(400); // the page waits 120 ms after moveend before it asks
-                await SettleAsync(() => inFlight);
+                await SettleAsync(InFlight);
                 List<IRequest> answered;
-                lock (finished) { answered = [.. finished]; finished.Clear(); }
+                DateTime last;
+                lock (pending) { answered = [.. finished]; finished.Clear(); last = lastAnswer; }
                 if (answered.Count == 0) continue; // a drag that stayed inside the loaded area asks nothing
                 foreach (var r in answered)
                     requests.Add(r.Timing.ResponseEnd);
-                settles.Add((lastAnswer - released).TotalMilliseconds);
+                settles.Add((last - released).TotalMilliseconds);
             }
         }
         return (requests, settles);
