@@ -17,18 +17,22 @@ ensure_postgis_packages
 "$REPO_ROOT/scripts/build-web.sh"
 export RESOURCEMAP_WEB_ROOT="$REPO_ROOT/src/MapWeb"
 
-BENCH_PG=$(make_cluster_dir bench)
+# BENCH_DIR=<folder> (one a kept run printed) measures that run's cluster again; with BENCH_REUSE=1 its generated data
+# are kept when they are the data set asked for (same --teams), so a national run need not generate for 20 minutes.
+BENCH_PG=${BENCH_DIR:-$(make_cluster_dir bench)}
 # The API the bench starts is a grandchild; a crashed run must not leave it running (holding its port and open files).
 # BENCH_KEEP=1 leaves the database running afterwards for EXPLAIN (its connection string is printed; stop it with
-# pg_ctl as the postgres user, or remove the directory).
+# pg_ctl as the postgres user, or remove the directory). A folder given in BENCH_DIR is never removed.
 cleanup() {
   pkill -f "$BENCH_PG/api/MapApi.dll" 2>/dev/null || true
   if [ "${BENCH_KEEP:-}" = 1 ]; then log "kept: psql \"host=127.0.0.1 port=$port user=postgres dbname=bench\" (data in $BENCH_PG)"; return; fi
+  if [ -n "${BENCH_DIR:-}" ]; then stop_cluster "$BENCH_PG/pg" || true; return; fi
   remove_cluster_dir "$BENCH_PG"
 }
 trap cleanup EXIT
 
-port=$(free_port 55800)
+port=$(cluster_port "$BENCH_PG/pg")
+[ -n "$port" ] || port=$(free_port 55800)
 log "starting a throwaway PostGIS on 127.0.0.1:$port"
 start_cluster "$BENCH_PG/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
   -c max_connections=100 -c shared_buffers=256MB -c maintenance_work_mem=256MB

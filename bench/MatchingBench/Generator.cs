@@ -98,6 +98,18 @@ public static class Generator
         await Run("VACUUM ANALYZE");
     }
 
+    /// <summary>Whether the database already holds this data set (BENCH_REUSE=1 then skips generating it).</summary>
+    public static async Task<bool> IsGeneratedAsync(NpgsqlDataSource db, int teams, int needs)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var counts = await conn.Command("""
+            SELECT (SELECT count(*) FROM teams WHERE source_id = 'bench'), (SELECT count(*) FROM needs WHERE source_id = 'bench'),
+                   (SELECT count(*) FROM hardship_villages WHERE source_id = 'bench')
+            """).ExecuteReaderAsync();
+        await counts.ReadAsync();
+        return counts.GetInt64(0) == teams && counts.GetInt64(1) == needs && counts.GetInt64(2) == Villages;
+    }
+
     public static async Task<List<MatchingApi.MatchQuery>> QueriesAsync(NpgsqlDataSource db)
     {
         var list = new List<MatchingApi.MatchQuery>();

@@ -50,7 +50,7 @@ public static class Measure
 }
 
 public sealed record Settings(string Database, string ApiDll, string Suite, int Teams, int Needs, int Requests, int NaiveRequests,
-    int Concurrency, int LayerRequests, double LayerSeconds, string? DataDirectory = null)
+    int Concurrency, int LayerRequests, double LayerSeconds, string? DataDirectory = null, bool Reuse = false)
 {
     public static Settings From(string[] args)
     {
@@ -74,7 +74,7 @@ public sealed record Settings(string Database, string ApiDll, string Suite, int 
             Get("api_dll") ?? throw new ArgumentException("Set BENCH_API_DLL (or --api_dll=) to the built MapApi.dll."),
             suite, Int("teams", 100_000), Int("needs", 1_000), Int("requests", 2_000), Int("naive_requests", 40), Int("concurrency", 4),
             Int("layer_requests", 1_000), double.TryParse(Get("layer_seconds"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 8,
-            Get("data_dir"));
+            Get("data_dir"), Get("reuse") == "1");
     }
 
     bool Runs(string part) => Suite.Split(',').Any(p => p == "all" || p == part);

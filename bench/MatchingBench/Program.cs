@@ -9,7 +9,8 @@
 // - browser: the web map in headless Chromium, first render and panning at z6–z9 (each viewport request timed).
 // Configuration (env or --name=value): BENCH_DB (connection string, required), BENCH_API_DLL (required), BENCH_SUITE (all),
 // BENCH_TEAMS (100000), BENCH_NEEDS (1000), BENCH_REQUESTS (2000), BENCH_NAIVE_REQUESTS (40), BENCH_CONCURRENCY (4),
-// BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement).
+// BENCH_LAYER_REQUESTS (1000 per layers measurement at most), BENCH_LAYER_SECONDS (8: time budget per layers measurement),
+// BENCH_REUSE (1: keep the data set the database already holds, if it is the one asked for).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -37,9 +38,16 @@ await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
 // The real admin units (provinces before and after July 2025) and the seed, so planning has units to summarise.
 if (settings.DataDirectory is { } dataDirectory)
     await new ResourceMap.Api.Import.DataLoader(db, NullLogger<ResourceMap.Api.Import.DataLoader>.Instance).SeedIfEmptyAsync(dataDirectory);
-var generate = Stopwatch.StartNew();
-await Generator.GenerateAsync(db, settings.Teams, settings.Needs);
-Console.WriteLine($"Generated and indexed in {generate.Elapsed.TotalSeconds:0.0} s");
+if (settings.Reuse && await Generator.IsGeneratedAsync(db, settings.Teams, settings.Needs))
+{
+    Console.WriteLine($"Reusing the {settings.Teams:N0} generated teams already in the database (BENCH_REUSE=1)");
+}
+else
+{
+    var generate = Stopwatch.StartNew();
+    await Generator.GenerateAsync(db, settings.Teams, settings.Needs);
+    Console.WriteLine($"Generated and indexed in {generate.Elapsed.TotalSeconds:0.0} s");
+}
 await Storage.PrintAsync(db, settings.Teams);
 
 var queries = await Generator.QueriesAsync(db);

@@ -7,7 +7,7 @@ namespace ResourceMap.Bench;
 /// <summary>What the read paths cost the writes: storage of the issue-10 structures, and insert/move/delete per team row.</summary>
 public static class Storage
 {
-    /// <summary>Indexes, columns and triggers added for the read paths (issue 10), dropped at the end to measure writes without them.</summary>
+    /// <summary>Indexes, columns and triggers added for the read paths (issue 10), dropped (in a transaction rolled back) to measure writes without them.</summary>
     public static readonly string[] AddedIndexes =
     [
         "teams_reach_box_8_gix", "teams_reach_box_4_gix", "teams_reach_box_2_gix", "teams_reach_box_1_gix",
@@ -58,8 +58,15 @@ public static class Writes
     {
         Console.WriteLine();
         Console.WriteLine($"Writes, one team per statement ({rows} each; ms per row, p50 / mean):");
-        var with = await MeasureAsync(db, rows);
-        await using (var conn = await db.OpenConnectionAsync())
+        await using var conn = await db.OpenConnectionAsync();
+        // Each statement commits, as a coordinator's edit does (in one transaction the structures' rows, updated again
+        // and again, grow chains of versions: 2–10× slower). The teams inserted are deleted again, so every structure
+        // holds what it held before.
+        var with = await MeasureAsync(conn, rows);
+        Dictionary<string, (double P50, double Mean)> without;
+        // DDL is transactional: the indexes and triggers are dropped for this run only, in a transaction rolled back,
+        // so the database stays as generated (BENCH_REUSE can measure it again).
+        await using (var tx = await conn.BeginTransactionAsync())
         {
             foreach (var index in Storage.AddedIndexes)
                 await conn.Command($"DROP INDEX {index}").ExecuteNonQueryAsync();
@@ -76,19 +83,19 @@ public static class Writes
                 while (await names.ReadAsync()) kept.Add(names.GetString(0));
             foreach (var name in kept) await conn.Command($"DROP TRIGGER \"{name}\" ON teams").ExecuteNonQueryAsync();
             Console.WriteLine($"  (without: {Storage.AddedIndexes.Length} indexes and {kept.Count} triggers on teams: {string.Join(", ", kept)})");
+            without = await MeasureAsync(conn, rows);
+            await tx.RollbackAsync();
         }
-        var without = await MeasureAsync(db, rows);
         foreach (var op in with.Keys)
             Console.WriteLine($"  {op,-8} with issue-10 indexes and triggers {with[op].P50,6:0.00} / {with[op].Mean,6:0.00}   " +
                               $"without {without[op].P50,6:0.00} / {without[op].Mean,6:0.00}   ×{with[op].Mean / without[op].Mean:0.0}");
     }
 
-    static async Task<Dictionary<string, (double P50, double Mean)>> MeasureAsync(NpgsqlDataSource db, int rows)
+    static async Task<Dictionary<string, (double P50, double Mean)>> MeasureAsync(NpgsqlConnection conn, int rows)
     {
         var random = new Random(11);
         var ids = new List<long>();
         var times = new Dictionary<string, List<double>> { ["insert"] = [], ["move"] = [], ["delete"] = [] };
-        await using var conn = await db.OpenConnectionAsync();
         async Task Timed(string op, Func<Task> action)
         {
             var sw = Stopwatch.StartNew();
