@@ -35,8 +35,7 @@ public static class SearchBench
                 await using var conn = await db.OpenConnectionAsync();
                 foreach (var (id, _, _, sql) in SearchQueries.Groups)
                 {
-                    await using var command = conn.Command(sql, ("q", q), ("cap", SearchQueries.CandidateCap),
-                        ("offset", 0), ("limit", 5), ("layer_id", id));
+                    await using var command = conn.Command(sql, SearchQueries.Parameters(q, 0, 5, id));
                     await command.ExecuteScalarAsync();
                 }
             }, budget),

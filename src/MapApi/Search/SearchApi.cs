@@ -57,8 +57,7 @@ public static class SearchApi
         await using (var conn = await read.Source.OpenConnectionAsync(ct))
             foreach (var (id, titleVi, titleEn, sql) in groups)
             {
-                await using var command = conn.Command(sql, ("q", search), ("cap", SearchQueries.CandidateCap),
-                    ("offset", start), ("limit", perGroup), ("layer_id", id));
+                await using var command = conn.Command(sql, SearchQueries.Parameters(search, start, perGroup, id));
                 var json = (string)(await command.ExecuteScalarAsync(ct))!;
                 answers.Add((id, titleVi, titleEn, JsonDocument.Parse(json).RootElement.Clone()));
             }
