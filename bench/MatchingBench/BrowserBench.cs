@@ -124,7 +124,7 @@ public static class BrowserBench
     {
         if (values.Count == 0) { Console.WriteLine($"  {what}: nothing measured"); return; }
         var sorted = values.Order().ToArray();
-        double At(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-        Console.WriteLine($"  {what,-40} n {sorted.Length,4}  p50 {At(0.5),7:0.0} ms  p95 {At(0.95),7:0.0} ms  max {sorted[^1],7:0.0} ms");
+        Console.WriteLine($"  {what,-40} n {sorted.Length,4}  p50 {Measure.Percentile(sorted, 0.5),7:0.0} ms  " +
+                          $"p95 {Measure.Percentile(sorted, 0.95),7:0.0} ms  max {sorted[^1],7:0.0} ms");
     }
 }

@@ -46,7 +46,7 @@ public static class Measure
         return result;
     }
 
-    static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
 public sealed record Settings(string Database, string ApiDll, string Suite, int Teams, int Needs, int Requests, int NaiveRequests,

@@ -126,20 +126,14 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
         await using var conn = await db.OpenConnectionAsync();
         async Task<byte[]> Render(string sql, int z, int x, int y) =>
             (byte[]?)await conn.Command(sql, ("z", z), ("x", x), ("y", y), ("layer_id", "teams")).ExecuteScalarAsync() ?? [];
-        static (int X, int Y) TileOf(double lon, double lat, int z)
-        {
-            var n = 1 << z;
-            var r = lat * Math.PI / 180;
-            return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n));
-        }
 
         // Every tile over the generated points at z5–z8 (z5–z7 tiles hold more than the cap of 5,000), and a sample at z9–z12.
         var tiles = new HashSet<(int Z, int X, int Y)>();
         var random = new Random(5);
         for (var z = 5; z <= 12; z++)
         {
-            var (x0, y0) = TileOf(105, 18, z);
-            var (x1, y1) = TileOf(109, 14, z);
+            var (x0, y0) = TileMath.TileOf(105, 18, z);
+            var (x1, y1) = TileMath.TileOf(109, 14, z);
             for (var x = x0; x <= x1; x++)
                 for (var y = y0; y <= y1; y++)
                     if (z <= 8 || random.NextDouble() < 40.0 / ((x1 - x0 + 1) * (y1 - y0 + 1)))

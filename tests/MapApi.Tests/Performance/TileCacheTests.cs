@@ -7,13 +7,6 @@ namespace ResourceMap.Tests.Performance;
 
 public sealed class TileCacheTests(MapApiFactory app) : IClassFixture<MapApiFactory>
 {
-    static (int X, int Y) TileOf(double lon, double lat, int z)
-    {
-        var n = 1 << z;
-        var r = lat * Math.PI / 180;
-        return ((int)Math.Floor((lon + 180) / 360 * n), (int)Math.Floor((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n));
-    }
-
     async Task<bool> CachedAsync(int z, int x, int y)
     {
         await using var command = app.Sql.CreateCommand("SELECT count(*) FROM tile_cache WHERE layer = 'teams' AND z = $1 AND x = $2 AND y = $3");
@@ -33,10 +26,10 @@ public sealed class TileCacheTests(MapApiFactory app) : IClassFixture<MapApiFact
         var client = app.CreateClient();
         // A place in Quảng Nam, and far away in Hà Nội (the negative control); z8 and z10 tiles of each.
         var (lon, lat) = (108.05, 15.55);
-        var near8 = TileOf(lon, lat, 8); var near10 = TileOf(lon, lat, 10);
-        var far8 = TileOf(105.85, 21.03, 8);
+        var near8 = TileMath.TileOf(lon, lat, 8); var near10 = TileMath.TileOf(lon, lat, 10);
+        var far8 = TileMath.TileOf(105.85, 21.03, 8);
         var neighbour10 = (near10.X + 2, near10.Y);   // two tiles east at z10: outside the margin
-        var tiles = new[] { (8, near8.X, near8.Y), (10, near10.X, near10.Y), (8, far8.X, far8.Y), (10, neighbour10.Item1, neighbour10.Y), (12, TileOf(lon, lat, 12).X, TileOf(lon, lat, 12).Y) };
+        var tiles = new[] { (8, near8.X, near8.Y), (10, near10.X, near10.Y), (8, far8.X, far8.Y), (10, neighbour10.Item1, neighbour10.Y), (12, TileMath.TileOf(lon, lat, 12).X, TileMath.TileOf(lon, lat, 12).Y) };
         var before = new Dictionary<(int, int, int), byte[]>();
         foreach (var t in tiles)
             before[t] = await (await client.GetAsync($"/api/layers/teams/tiles/{t.Item1}/{t.Item2}/{t.Item3}.mvt")).Content.ReadAsByteArrayAsync();

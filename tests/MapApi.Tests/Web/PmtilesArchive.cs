@@ -1,3 +1,4 @@
+using ResourceMap.Tests.Infrastructure;
 namespace ResourceMap.Tests.Web;
 
 /// <summary>
@@ -12,8 +13,8 @@ public static class PmtilesArchive
         var tiles = new List<(ulong Id, byte[] Png)>();
         for (var z = 0; z <= maxZoom; z++)
         {
-            var (x0, y0) = TileOf(west, north, z);
-            var (x1, y1) = TileOf(east, south, z);
+            var (x0, y0) = TileMath.TileOf(west, north, z);
+            var (x1, y1) = TileMath.TileOf(east, south, z);
             for (var x = x0; x <= x1; x++)
                 for (var y = y0; y <= y1; y++)
                     tiles.Add((TileId(z, x, y), LocalTileServer.Tile(z, x, y)));
@@ -57,15 +58,6 @@ public static class PmtilesArchive
         directory.Position = 0; directory.CopyTo(file);
         file.Write(metadata);
         file.Write(data);
-    }
-
-    static (int X, int Y) TileOf(double lon, double lat, int z)
-    {
-        var n = 1 << z;
-        var x = (int)Math.Floor((lon + 180) / 360 * n);
-        var r = lat * Math.PI / 180;
-        var y = (int)Math.Floor((1 - Math.Log(Math.Tan(r) + 1 / Math.Cos(r)) / Math.PI) / 2 * n);
-        return (Math.Clamp(x, 0, n - 1), Math.Clamp(y, 0, n - 1));
     }
 
     /// <summary>The tile's position on the Hilbert curve after all tiles of lower zooms (the PMTiles v3 tile id).</summary>
