@@ -10,7 +10,7 @@ public static class Storage
     /// <summary>Indexes, columns and triggers added for the read paths (issue 10), dropped (in a transaction rolled back) to measure writes without them.</summary>
     public static readonly string[] AddedIndexes =
     [
-        "teams_reach_box_8_gix", "teams_reach_box_4_gix", "teams_reach_box_2_gix", "teams_reach_box_1_gix",
+        "teams_reach_box_16_gix", "teams_reach_box_8_gix", "teams_reach_box_4_gix", "teams_reach_box_2_gix", "teams_reach_box_1_gix",
         "teams_active_service_area_gix", "teams_geom_cover_gix",
     ];
 

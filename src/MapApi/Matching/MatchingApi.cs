@@ -91,16 +91,20 @@ public static class MatchingApi
     /// The served ranking: the exact top-k by levels (see <see cref="MatchingQueries"/>). A level's answer stands when it
     /// holds k teams and its k-th score is strictly above the best score any team outside the level could reach.
     /// </summary>
-    public static async Task<List<Match>> RankAsync(NpgsqlConnection conn, MatchQuery q, CancellationToken ct)
+    public static async Task<List<Match>> RankAsync(NpgsqlConnection conn, MatchQuery q, CancellationToken ct) =>
+        (await RankByLevelsAsync(conn, q, ct)).Matches;
+
+    /// <summary><see cref="RankAsync"/>, also telling at which level (divisor) the answer stood.</summary>
+    public static async Task<(List<Match> Matches, int Divisor)> RankByLevelsAsync(NpgsqlConnection conn, MatchQuery q, CancellationToken ct)
     {
         var bounds = levelBounds ??= await LevelBoundsAsync(conn, ct);
         List<Match> matches = [];
         foreach (var divisor in MatchingQueries.LevelDivisors)
         {
-            matches = await RunAsync(conn, MatchingQueries.Levels[divisor], q, ct);
-            if (divisor == 1 || (matches.Count == q.Limit && matches[^1].Score > bounds[divisor])) break;
+            matches = await RunAsync(conn, MatchingQueries.Levels[divisor], q, ct, keep: [.. matches.Select(m => m.TeamId)]);
+            if (divisor == 1 || (matches.Count == q.Limit && matches[^1].Score > bounds[divisor])) return (matches, divisor);
         }
-        return matches;
+        throw new InvalidOperationException("the last level (divisor 1) always answers");
     }
 
     static async Task<IReadOnlyDictionary<int, double>> LevelBoundsAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -112,10 +116,11 @@ public static class MatchingApi
     }
 
     /// <summary>Runs one matching statement (a level, or the unindexed scan for the benchmark) and formats the reasons.</summary>
-    public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct)
+    /// <param name="keep">The previous level's top k, scored again beside a ring (unused by the first level's statement).</param>
+    public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct, long[]? keep = null)
     {
         await using var command = conn.Command(sql, ("lon", q.Lon), ("lat", q.Lat), ("skills", q.Skills), ("from", q.From), ("to", q.To),
-            ("volunteers", q.Volunteers), ("min_coverage", q.MinCoverage), ("limit", q.Limit), ("exclude_need", q.ExcludeNeed));
+            ("volunteers", q.Volunteers), ("min_coverage", q.MinCoverage), ("limit", q.Limit), ("exclude_need", q.ExcludeNeed), ("keep", keep ?? []));
         // Planning this statement costs more than running it on a small candidate set: keep it prepared on the pooled connection.
         await command.PrepareWithinTimeoutAsync(ct);
         await using var r = await command.ExecuteReaderAsync(ct);

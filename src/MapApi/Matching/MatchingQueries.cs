@@ -15,7 +15,9 @@ namespace ResourceMap.Api.Matching;
 /// holds the place (GiST index teams_reach_box_n_gix; service-area teams are always in), so every team outside it has
 /// D &lt; 1 − 1/n and a score of at most rm_match_score at D = 1 − 1/n with S = C = L = 1. When the level's k-th score
 /// is strictly above that bound no team outside can enter the top k (nor tie it), and the level's answer is the
-/// answer; otherwise the next level (n = 8, 4, 2, 1) is tried. Level 1 holds every team that reaches the place.
+/// answer; otherwise the next level (n = 16, 8, 4, 2, 1) is tried. Level 1 holds every team that reaches the place.
+/// A level after the first scores only its ring (the teams in its box and not in the previous level's) together with
+/// the previous level's top k (bound as @keep): the top k of a union is the top k of the parts' top k.
 /// </summary>
 public static class MatchingQueries
 {
@@ -28,7 +30,7 @@ public static class MatchingQueries
     const string Point = "ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)";
 
     /// <summary>The shrink divisors of the levels, tried in this order; the last (1) is the team's whole reach.</summary>
-    public static readonly int[] LevelDivisors = [8, 4, 2, 1];
+    public static readonly int[] LevelDivisors = [16, 8, 4, 2, 1];
 
     /// <summary>
     /// Ids of the active teams that may reach <paramref name="place"/> with D ≥ 1 − 1/divisor: those whose reach box shrunk
@@ -43,6 +45,19 @@ public static class MatchingQueries
         UNION
         SELECT t.id FROM teams t
         WHERE t.status = 'active' AND t.service_area IS NOT NULL AND ST_Covers(t.service_area, {place})
+        """;
+
+    /// <summary>
+    /// A later level's teams: those in its box and not in the previous level's (a service-area team's box is its whole
+    /// reach at every divisor, so it is only ever in the first level), plus the previous level's top k (@keep).
+    /// </summary>
+    static string Ring(int divisor, int previous) => $"""
+        SELECT t.id FROM teams t
+        WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
+          AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {divisor}) && {Point}
+          AND NOT (rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {previous}) && {Point})
+        UNION ALL
+        SELECT unnest(@keep::bigint[])
         """;
 
     /// <summary>The per-team terms for the teams in {0} that reach the place and are available for the whole window.</summary>
@@ -82,8 +97,9 @@ public static class MatchingQueries
 
     static string Rank(string teamIds) => string.Format(System.Globalization.CultureInfo.InvariantCulture, RankTemplate, teamIds, Point);
 
-    /// <summary>The level statements, by divisor (see the class summary).</summary>
-    public static readonly IReadOnlyDictionary<int, string> Levels = LevelDivisors.ToDictionary(n => n, n => Rank(TeamsNear(Point, n)));
+    /// <summary>The level statements, by divisor (see the class summary): the first level's box, then rings.</summary>
+    public static readonly IReadOnlyDictionary<int, string> Levels = LevelDivisors.Select((n, i) =>
+        (n, Sql: Rank(i == 0 ? TeamsNear(Point, n) : Ring(n, LevelDivisors[i - 1])))).ToDictionary(l => l.n, l => l.Sql);
 
     /// <summary>
     /// The highest score a team outside level n can have: rm_match_score at D = 1 − 1/n (distance 1 of reach n) with S = C = L = 1.

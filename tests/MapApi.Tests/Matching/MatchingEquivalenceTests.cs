@@ -132,19 +132,62 @@ public sealed class MatchingEquivalenceTests : IAsyncLifetime
         while (await r0.ReadAsync())
             queries.Add(new(r0.GetDouble(0), r0.GetDouble(1), r0.GetFieldValue<string[]>(2), r0.GetFieldValue<DateOnly>(3), r0.GetFieldValue<DateOnly>(4), 1, 0, 10, null));
         await r0.DisposeAsync();
+        var stoodAt = new Dictionary<int, int>();
         foreach (var q in queries)
         {
-            foreach (var divisor in new[] { 8, 4, 2 })
-            {
-                var level = await MatchingApi.RunAsync(conn, MatchingQueries.Levels[divisor], q, default);
-                var bound = await conn.Command("SELECT rm_match_score(1, @n, 1, 1, 1, 1, 90, 0)", ("n", divisor)).ExecuteScalarAsync();
-                if (level.Count == 10 && level[^1].Score > (double)bound!) { early++; break; }
-            }
+            var (_, divisor) = await MatchingApi.RankByLevelsAsync(conn, q, default);
+            stoodAt[divisor] = stoodAt.GetValueOrDefault(divisor) + 1;
+            if (divisor > 1) early++;
         }
+        // The rings (levels after the first) must be exercised too: some answers stand at a level after the first.
+        Assert.True(stoodAt.Where(l => l.Key is > 1 and < 16).Sum(l => l.Value) > 0,
+            $"no answer stood at a ring level: {string.Join(", ", stoodAt.Select(l => $"1/{l.Key}: {l.Value}"))}");
         // Not a timing test: a level short of the whole reach must often suffice, or the levels buy nothing.
         Assert.True(early >= 30, $"a shrunken level sufficed for only {early} of {queries.Count} needs");
         var areaTeams = await conn.Command("SELECT count(*) FROM teams WHERE service_area IS NOT NULL AND status = 'active'").ExecuteScalarAsync();
         Assert.True((long)areaTeams! > 30);
+    }
+
+    /// <summary>
+    /// Migration 0105 rewrote rm_reach_box as one inlinable expression and kept the indexes built with 0020's form: the
+    /// boxes must be byte-identical, for radii from 1 m to 500 km, every divisor, with and without a service area, from
+    /// the equator to the pole (where the box spans every longitude).
+    /// </summary>
+    [Fact]
+    public async Task The_inlined_reach_box_is_byte_identical_to_the_one_the_indexes_were_built_with()
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var command = conn.Command("""
+            WITH places AS (
+                SELECT ST_SetSRID(ST_MakePoint(-180 + random() * 360, -89.9 + random() * 179.8), 4326) AS geom,
+                       (1 + random() * 500000)::int AS radius_m, random() < 0.2 AS has_area, d AS divisor
+                FROM generate_series(1, 4000) g, unnest(ARRAY[1, 2, 4, 8, 16]) d),
+            boxes AS (
+                SELECT rm_reach_box(p.geom, p.radius_m, p.has_area, p.divisor) AS inlined,
+                       -- 0020's body, as it was written.
+                       (SELECT public.ST_Expand(p.geom,
+                                   CASE WHEN abs(public.ST_Y(p.geom)) + r.dlat >= 89 THEN 360
+                                        ELSE r.m * 1.01 / (111319.0 * cos(radians(abs(public.ST_Y(p.geom)) + r.dlat))) END,
+                                   r.dlat)
+                        FROM (SELECT p.radius_m::float8 / CASE WHEN p.has_area THEN 1 ELSE p.divisor END AS m,
+                                     p.radius_m::float8 / CASE WHEN p.has_area THEN 1 ELSE p.divisor END * 1.01 / 110574.0 AS dlat) r) AS original
+                FROM places p)
+            SELECT count(*), count(*) FILTER (WHERE ST_AsBinary(inlined) IS DISTINCT FROM ST_AsBinary(original)),
+                   count(*) FILTER (WHERE ST_XMax(original) - ST_XMin(original) >= 720)
+            FROM boxes
+            """);
+        await using var r = await command.ExecuteReaderAsync();
+        await r.ReadAsync();
+        Assert.Equal(20000, r.GetInt64(0));
+        Assert.Equal(0, r.GetInt64(1));
+        Assert.True(r.GetInt64(2) > 0, "no box reached the pole branch");
+        // And the planner inlines it now: no call of the function remains in the plan.
+        await r.DisposeAsync();
+        var plan = new List<string>();
+        await using (var e = await conn.Command("EXPLAIN (VERBOSE) SELECT rm_reach_box(geom, service_radius_m, false, 8) FROM teams").ExecuteReaderAsync())
+            while (await e.ReadAsync()) plan.Add(e.GetString(0));
+        Assert.Contains(plan, line => line.Contains("st_expand"));
+        Assert.DoesNotContain(plan, line => line.Contains("rm_reach_box"));
     }
 
     sealed class MatchComparer : IEqualityComparer<MatchingApi.Match>
