@@ -38,8 +38,14 @@ public static class LayerQueries
             // ST_Intersects is the exact test. Spelling && out lets the planner see the bbox's real selectivity and answer
             // it from the covering (geom) INCLUDE (id, geom) index alone. (ST_X/ST_Y BETWEEN is exact for points and a
             // third of the cost, but the planner then guesses 0.005² of the rows and picks a GIN scan for a capped count.)
+            // The exact test is needed only near the edges: a geometry whose single-precision box lies within the box
+            // shrunk by 0.0001° lies within the box (a float's rounding error is under 0.000016° up to 180°), so only
+            // the rest pay for ST_Intersects (29,504 teams in a province box at 1,000,000: 14.5 → 7.9 ms for a page of
+            // ids). A CASE, not an OR: the planner would turn an OR into two bitmap scans and read the heap.
             sql.Append("\n  AND t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326)")
-               .Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
+               .Append("\n  AND CASE WHEN @max_lon - @min_lon > 0.0002 AND @max_lat - @min_lat > 0.0002")
+               .Append("\n                AND t.geom @ ST_MakeEnvelope(@min_lon + 0.0001, @min_lat + 0.0001, @max_lon - 0.0001, @max_lat - 0.0001, 4326) THEN true")
+               .Append("\n           ELSE ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326)) END");
         if (query.Near)
             // Metres on the spheroid; the form matches the (geom::geography) GiST indexes on teams and needs.
             sql.Append("\n  AND ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@near_lon, @near_lat), 4326)::geography, @radius_m)");

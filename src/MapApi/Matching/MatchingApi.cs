@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using ResourceMap.Api.Infrastructure;
 
@@ -55,12 +56,8 @@ public static class MatchingApi
         if (min_coverage is { } mc && (!double.IsFinite(mc) || mc < 0 || mc > 1)) return Problems.BadRequest("min_coverage must lie between 0 and 1.");
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        if (skillList is { Length: > 0 })
-        {
-            var known = ((string[])(await conn.Command(MatchingQueries.KnownSkills).ExecuteScalarAsync(ct))!).ToHashSet();
-            if (skillList.FirstOrDefault(s => !known.Contains(s)) is { } bad)
-                return Problems.BadRequest($"Unknown skill '{bad}' (see /api/skills).");
-        }
+        if (skillList is { Length: > 0 } && await UnknownSkillAsync(db, conn, skillList, ct) is { } bad)
+            return Problems.BadRequest($"Unknown skill '{bad}' (see /api/skills).");
         var matches = await RankAsync(conn,
             new MatchQuery(lon!.Value, lat!.Value, skillList ?? [], start, end, volunteers ?? 1, min_coverage ?? 0, max, null), ct);
         return ApiJson.Ok(new MatchesResponse(matches, MatchingQueries.ScoreFormula));
@@ -86,6 +83,21 @@ public static class MatchingApi
     }
 
     static IReadOnlyDictionary<int, double>? levelBounds;
+
+    /// <summary>The skill codes each database was last seen to hold (a process may serve several, as the tests do).</summary>
+    static readonly ConditionalWeakTable<NpgsqlDataSource, IReadOnlySet<string>> knownSkills = new();
+
+    /// <summary>
+    /// The first code that is not in the skills catalogue, or null. The catalogue only grows (seed and import add codes), so
+    /// it is remembered and read again only when a code is missing from it: a request no longer costs a round trip for it.
+    /// </summary>
+    static async Task<string?> UnknownSkillAsync(NpgsqlDataSource db, NpgsqlConnection conn, string[] skills, CancellationToken ct)
+    {
+        if (knownSkills.TryGetValue(db, out var known) && skills.All(known.Contains)) return null;
+        known = ((string[])(await conn.Command(MatchingQueries.KnownSkills).ExecuteScalarAsync(ct))!).ToHashSet();
+        knownSkills.AddOrUpdate(db, known);
+        return skills.FirstOrDefault(s => !known.Contains(s));
+    }
 
     /// <summary>
     /// The served ranking: the exact top-k by levels (see <see cref="MatchingQueries"/>). A level's answer stands when it
@@ -115,8 +127,10 @@ public static class MatchingApi
         return bounds;
     }
 
-    /// <summary>Runs one matching statement (a level, or the unindexed scan for the benchmark) and formats the reasons.</summary>
-    /// <param name="keep">The previous level's top k, scored again beside a ring (unused by the first level's statement).</param>
+    /// <summary>
+    /// Runs one matching statement (a level, or the unindexed scan for the benchmark) and formats the reasons. keep: the
+    /// previous level's top k, scored again beside a ring (the first level's statement does not use it).
+    /// </summary>
     public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct, long[]? keep = null)
     {
         await using var command = conn.Command(sql, ("lon", q.Lon), ("lat", q.Lat), ("skills", q.Skills), ("from", q.From), ("to", q.To),

@@ -99,6 +99,24 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
             }
         }
         Assert.True(compared > 5000, $"only {compared.ToString(CultureInfo.InvariantCulture)} features compared");
+
+        // Boxes around real points, from empty to a few metres wide, edges on the point or a hair beside it: the
+        // shortcut for the box's inside (shrunk by 0.0001°) must never keep a point outside nor lose one on an edge.
+        var points = new List<(double Lon, double Lat)>();
+        await using (var r = await conn.Command("SELECT ST_X(geom), ST_Y(geom) FROM teams ORDER BY id LIMIT 30").ExecuteReaderAsync())
+            while (await r.ReadAsync()) points.Add((r.GetDouble(0), r.GetDouble(1)));
+        var near = 0;
+        foreach (var (lon, lat) in points)
+            foreach (var width in new[] { 0, 0.00005, 0.0001, 0.00019, 0.00021, 0.0003, 0.002 })
+                foreach (var shift in new[] { 0, 1e-9, -1e-9, 0.0001, -0.0001 })
+                {
+                    double[] box = [lon + shift, lat - shift, lon + shift + width, lat - shift + width];
+                    var query = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: false, Filters: []);
+                    var expected = await RunAsync(conn, OldFeatures(teams, false, false), box, 100, null, false);
+                    Assert.Equal(expected, await RunAsync(conn, LayerQueries.Features(teams, query), box, 100, null, false));
+                    near += expected.Count;
+                }
+        Assert.True(near > 100, $"only {near} features on or near the edges of the small boxes");
     }
 
     /// <summary>The tile statement before the page-first render: every feature in the tile encoded, then sorted and capped.</summary>
