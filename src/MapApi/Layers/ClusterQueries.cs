@@ -13,7 +13,8 @@ public static class ClusterQueries
         """;
 
     /// <summary>
-    /// The selection as individual features (id order), at most @limit, returned as one FeatureCollection text.
+    /// The selection as individual features (id order), at most @limit, returned as one FeatureCollection text and the
+    /// number of features in it (the columns of <see cref="ClusterFeatures"/>).
     /// </summary>
     public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) => $"""
         WITH f AS (
@@ -24,7 +25,8 @@ public static class ClusterQueries
             LIMIT @limit
         )
         SELECT json_build_object('type', 'FeatureCollection',
-            'features', coalesce((SELECT json_agg(feature) FROM f), '[]'::json))::text
+            'features', coalesce((SELECT json_agg(feature) FROM f), '[]'::json))::text,
+            (SELECT count(*) FROM f) AS returned, NULL::bigint AS matched, NULL::bigint AS cells
         """;
 
     /// <summary>
@@ -176,7 +178,10 @@ public static class ClusterQueries
         {ClusterFeatures(layer)}
         """;
 
-    /// <summary>The cells as GeoJSON (a lone feature for a cell of one) and the FeatureCollection around them.</summary>
+    /// <summary>
+    /// The cells as GeoJSON (a lone feature for a cell of one) and the FeatureCollection around them, with the counts
+    /// the endpoint reports beside it (features returned, matched, cells), so the text need not be parsed again.
+    /// </summary>
     static string ClusterFeatures(LayerDefinition layer) => $"""
         f AS (
             SELECT CASE WHEN c.n = 1 THEN (SELECT {LayerQueries.FeatureJson(layer)} FROM {layer.Table} t WHERE t.id = c.first_id)::json
@@ -192,7 +197,8 @@ public static class ClusterQueries
         SELECT json_build_object('type', 'FeatureCollection',
             'features', coalesce(json_agg(feature), '[]'::json),
             'numberMatched', coalesce(max(total), 0),
-            'cells', coalesce(max(cells), 0))::text
+            'cells', coalesce(max(cells), 0))::text,
+            count(*) AS returned, coalesce(max(total), 0)::bigint AS matched, coalesce(max(cells), 0)::bigint AS cells
         FROM f
         """;
 }
