@@ -95,12 +95,14 @@ public static class LayerClusters
     {
         // No transaction: JIT (whose compilation took longer than a national aggregation) is already off for every session
         // (ResourceMapOptions.DatabaseSessionOptions), and round trips matter at a few ms.
-        await using var conn = await db.OpenConnectionAsync(ct);
         var cap = ApiLimits.Current.MaxClusterFeatures;
-
         // A view the pyramid serves is clustered first: its numberMatched is the exact count in view, so the capped count
         // costs nothing (for a faceted filter that count was a GIN scan of every point carrying the value: 45 ms at 1M).
         var facet = z >= FeaturesFromZoom ? null : ClusterQueries.PyramidFacet(definition, query, selectionParameters, z);
+        // Any other view reads and aggregates the points: an anonymous request takes a heavy slot for it (AnonymousCostCaps),
+        // before it holds a connection, so that the requests queued for a slot hold none.
+        if (facet is null) await AnonymousCostCaps.EnterHeavyAsync(ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
         if (facet is not null)
         {
             await using var command = conn.Command(ClusterQueries.PyramidClusters(definition, query.Filters.SingleOrDefault()));

@@ -65,13 +65,17 @@ public static class LayerTiles
     {
         (string, object?)[] key = [("z", z), ("x", x), ("y", y), ("layer_id", layer.Id)];
         if (cacheMaxZoom is { } max && z > max)
+        {
+            await EnterHeavyAsync(conn, ct);
             return await RenderAsync(conn, layer, key, ct);
+        }
         await using (var lookup = conn.Command(CachedTile, key))
         {
             await lookup.PrepareWithinTimeoutAsync(ct);
             if (await lookup.ExecuteScalarAsync(ct) is byte[] cached)
                 return cached;
         }
+        await EnterHeavyAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         bool locked;
         await using (var r = await conn.Command(TryCacheLock, ("layer_id", layer.Id)).ExecuteReaderAsync(ct))
@@ -85,6 +89,18 @@ public static class LayerTiles
             await conn.Command(StoreTile, [.. key, ("mvt", tile)]).ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return tile;
+    }
+
+    /// <summary>
+    /// A render reads and encodes up to MaxFeaturesPerTile rows: an anonymous request takes a heavy slot for it
+    /// (AnonymousCostCaps), giving its connection back to the pool while it waits in the queue.
+    /// </summary>
+    static async Task EnterHeavyAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        if (!AnonymousCostCaps.MustTakeSlot) return;
+        await conn.CloseAsync();
+        await AnonymousCostCaps.EnterHeavyAsync(ct);
+        await conn.OpenAsync(ct);
     }
 
     /// <summary>

@@ -113,10 +113,13 @@ public sealed class AnonymousHeavySlotsTests(OneHeavySlot app) : IClassFixture<O
         var client = app.CreateClient();
         var token = await CostCaps.CoordinatorTokenAsync(app, client, "caps-planner");
         Assert.Equal(200, (int)(await CostCaps.GetAsync(client, CostCaps.TeamsClusters)).StatusCode);
+        const string Tile = "/api/layers/teams/tiles/8/204/116.mvt";
+        Assert.Equal(200, (int)(await CostCaps.GetAsync(client, Tile)).StatusCode);           // rendered once, then cached
 
+        // Views with a search aggregate the points (the pyramid holds only whole layers and facets): they take slots.
         await using var locker = await app.Sql.OpenConnectionAsync();
         var tx = await CostCaps.LockAsync(locker, "teams");
-        var running = CostCaps.GetAsync(client, CostCaps.TeamsClusters);      // holds the one slot, waiting on the lock
+        var running = CostCaps.GetAsync(client, CostCaps.TeamsClusters + "&q=doan");  // holds the one slot, waiting on the lock
         await CostCaps.WaitUntilAsync(async () => await CostCaps.WaitingOnLocksAsync(app) == 1);
         var queued = CostCaps.GetAsync(client, CostCaps.TeamsClusters + "&q=nam"); // waits in the queue of one
         await Task.Delay(200);
@@ -126,6 +129,10 @@ public sealed class AnonymousHeavySlotsTests(OneHeavySlot app) : IClassFixture<O
         Assert.Equal("Busy", (await refused.ReadJsonAsync())["title"]!.GetValue<string>());
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(200, (int)(await CostCaps.GetAsync(client, "/api/skills")).StatusCode); // a light read is not held up
+        var cached = await CostCaps.GetAsync(client, Tile);                                // nor a tile from the cache
+        Assert.Equal(200, (int)cached.StatusCode);
+        Assert.True((await cached.Content.ReadAsByteArrayAsync()).Length > 0);
+        Assert.Equal(503, (int)(await CostCaps.GetAsync(client, "/api/layers/teams/tiles/8/204/117.mvt")).StatusCode); // a render takes a slot
         var signedIn = CostCaps.GetAsync(client, CostCaps.TeamsClusters, token);                       // a signed-in user bypasses the slots
         await CostCaps.WaitUntilAsync(async () => await CostCaps.WaitingOnLocksAsync(app) == 2);
         Assert.False(queued.IsCompleted);
