@@ -9,8 +9,9 @@ namespace ResourceMap.Api.Infrastructure;
 /// (<see cref="Database.Command"/> reads <see cref="Active"/>) and answers 503 with a sentence, not 500;</item>
 /// <item>the heavy reads (whole-area aggregates: clusters, planning, exports, OGC items, indicators, reports, tiles)
 /// share <see cref="ApiLimits.AnonymousHeavyConcurrency"/> slots and a bounded queue; beyond it, 503 with Retry-After.
-/// Clusters and tiles take a slot only for the work that aggregates (<see cref="EnterHeavyAsync"/>): an unfiltered view
-/// the cluster pyramid answers and a tile from the cache cost what a light read does (3–6 ms and 1–2 ms at a million teams), and
+/// Clusters and tiles take a slot only for the work that aggregates (<see cref="EnterHeavyAsync"/>): a view the cluster
+/// pyramid answers (unfiltered or one faceted filter) and a tile from the cache cost what a light read does (1–3 ms and
+/// 1–2 ms at a million teams), and
 /// holding them to one slot on a 2-core machine held the whole public map to one request at a time.</item>
 /// </list>
 /// Signed-in users are accountable and bypass both. The limiter is per instance: with several instances the cap
