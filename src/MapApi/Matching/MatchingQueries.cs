@@ -48,8 +48,9 @@ public static class MatchingQueries
         """;
 
     /// <summary>
-    /// A later level's teams: those in its box and not in the previous level's (a service-area team's box is its whole
-    /// reach at every divisor, so it is only ever in the first level), plus the previous level's top k (@keep).
+    /// A later level's teams: those in its box and not in the previous level's, plus the previous level's top k (@keep).
+    /// A service-area team is only ever in the first level: its box keeps its whole radius at every divisor, and its area
+    /// is looked up there.
     /// </summary>
     static string Ring(int divisor, int previous) => $"""
         SELECT t.id FROM teams t
