@@ -11,8 +11,8 @@ namespace ResourceMap.Api.Infrastructure;
 /// share <see cref="ApiLimits.AnonymousHeavyConcurrency"/> slots and a bounded queue; beyond it, 503 with Retry-After.
 /// Clusters and tiles take a slot only for the work that aggregates (<see cref="EnterHeavyAsync"/>): a view the cluster
 /// pyramid answers (unfiltered or one faceted filter) and a tile from the cache cost what a light read does (1–3 ms and
-/// 1–2 ms at a million teams), and
-/// holding them to one slot on a 2-core machine held the whole public map to one request at a time.</item>
+/// 1–2 ms at a million teams), and holding them to one slot on a 2-core machine held the whole public map to one
+/// request at a time.</item>
 /// </list>
 /// Signed-in users are accountable and bypass both. The limiter is per instance: with several instances the cap
 /// multiplies, which is what more machines are for.
@@ -43,7 +43,7 @@ public static class AnonymousCostCaps
     /// </summary>
     public static async ValueTask EnterHeavyAsync(CancellationToken ct)
     {
-        if (!MustTakeSlot || deferred.Value is not { } slot) return;
+        if (deferred.Value is not { Lease: null } slot) return;
         var lease = await slot.Limiter.AcquireAsync(1, ct);
         if (!lease.IsAcquired)
         {

@@ -153,6 +153,5 @@ public static class LayerClusters
         return new Viewport(features.Json, true, inView, features.Returned, 0);
     }
 
-
     static NpgsqlParameter[] Clone(IEnumerable<NpgsqlParameter> parameters) => parameters.Select(p => p.Clone()).ToArray();
 }

@@ -6,12 +6,10 @@ namespace ResourceMap.Api.Layers;
 /// <summary>Mapbox Vector Tiles of a layer, built entirely by PostGIS (ST_AsMVT), for clients such as MapLibre or QGIS.</summary>
 public static class LayerTiles
 {
-    /// <summary>Beyond this many features a tile is thinned (by id order), so a low-zoom tile never costs seconds.</summary>
-
     /// <summary>
     /// The tile statement (parameters @z, @x, @y, @layer_id); public so bench/MatchingBench times this exact SQL. The
     /// envelope is widened by the buffer before the index test so features just outside still render their edge.
-    /// The tile's features, at most the cap, by id. A tile holding more than the cap takes the first ids from the covering
+    /// The tile's features, at most the cap (ApiLimits.MaxFeaturesPerTile, so a low-zoom tile never costs seconds), by id. A tile holding more than the cap takes the first ids from the covering
     /// index alone and reads and encodes only those rows (encoding every team in the tile before capping took 190 ms on
     /// average over the 24 z8 tiles holding the 56 province centres at a million teams; 92 ms this way). A tile under the cap
     /// reads its rows in one bitmap scan, as fetching them one by one through the id index cost more (a z12 tile of 459
