@@ -95,7 +95,7 @@ public static class LayersBench
     static async Task<byte[]> TileSqlAsync(NpgsqlDataSource db, Tile t)
     {
         await using var conn = await db.OpenConnectionAsync();
-        return (byte[]?)await conn.Command(LayerTiles.TileSql(Teams), ("z", t.Z), ("x", t.X), ("y", t.Y), ("layer_id", Teams.Id))
+        return (byte[]?)await conn.Command(await LayerTiles.TileSqlAsync(conn, Teams), ("z", t.Z), ("x", t.X), ("y", t.Y), ("layer_id", Teams.Id))
             .ExecuteScalarAsync() ?? [];
     }
 

@@ -80,7 +80,7 @@ public static class ExportApi
             _ => isPoint ? ExportQueries.Geometry.LonLat : ExportQueries.Geometry.Wkt,
         };
         var columns = new List<string> { "id" };
-        columns.AddRange(ExportQueries.PublicNames(definition));
+        columns.AddRange(definition.PublicColumns);
         if (withPrivate) columns.AddRange(privateFields!.Names);
         var sql = ExportQueries.Rows(definition, selection.Query, geometry, withPrivate);
         var export = new LayerExport(definition, fmt, columns, isPoint, sql, parameters, db);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ResourceMap.Api.Layers;
 
 namespace ResourceMap.Api.Export;
@@ -8,7 +7,7 @@ namespace ResourceMap.Api.Export;
 /// (LayerQueries.Conditions), plus the private fields of the rows this viewer may see. Assembled from fixed
 /// fragments only; every value is a bound parameter.
 /// </summary>
-public static partial class ExportQueries
+public static class ExportQueries
 {
     /// <summary>
     /// The rows whose private fields the viewer may read, as the single-record endpoints decide it:
@@ -31,13 +30,6 @@ public static partial class ExportQueries
             "jsonb_build_object('restricted_details', t.restricted_details)",
             $"({InScope} OR EXISTS (SELECT 1 FROM assignments a WHERE a.need_id = t.id AND a.team_id = @viewer_team::bigint AND a.status = 'accepted'))"),
     };
-
-    [GeneratedRegex(@"'([a-z0-9_]+)',\s*t\.")]
-    private static partial Regex PropertyKey();
-
-    /// <summary>The public property names of a layer, in the catalogue's order (the export's column order).</summary>
-    public static IReadOnlyList<string> PublicNames(LayerDefinition layer) =>
-        PropertyKey().Matches(layer.PropertiesSql).Select(m => m.Groups[1].Value).ToList();
 
     public enum Geometry { LonLat, Wkt, GeoJson, Kml }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ResourceMap.Api.Vocabularies;
 
 namespace ResourceMap.Api.Layers;
@@ -17,12 +18,26 @@ public sealed record LayerFilter(string Name, FilterKind Kind, string Sql, strin
 /// PropertiesSql is a jsonb_build_object over alias t; private columns are simply never listed.
 /// NameSql is what a person calls a feature (search ranks by it and lists it).
 /// </summary>
-public sealed record LayerDefinition(
+public sealed partial record LayerDefinition(
     string Id, string TitleVi, string TitleEn, string Table, string GeometryType,
     string PropertiesSql, IReadOnlyList<LayerFilter> Filters, string NameSql = "t.name")
 {
     /// <summary>Whether the layer's table keeps each row's Feature text (column feature_text, see StoredFeatures).</summary>
     public bool StoresFeature => StoredFeatures.Tables.Contains(Table);
+
+    /// <summary>The public properties in the catalogue's order; each is the column of the same name ('name', t.name).</summary>
+    public IReadOnlyList<string> PublicColumns { get; } = ColumnsOf(Id, PropertiesSql);
+
+    static IReadOnlyList<string> ColumnsOf(string layer, string propertiesSql)
+    {
+        var pairs = PropertyPair().Matches(propertiesSql);
+        if (pairs.Count != Regex.Count(propertiesSql, "'[^']*'") || pairs.Any(p => p.Groups[1].Value != p.Groups[2].Value))
+            throw new InvalidOperationException($"Layer {layer}: every property must be written 'column', t.column.");
+        return pairs.Select(p => p.Groups[1].Value).ToList();
+    }
+
+    [GeneratedRegex(@"'([a-z0-9_]+)',\s*t\.([a-z0-9_]+)\b")]
+    private static partial Regex PropertyPair();
 }
 
 public static class LayerCatalog

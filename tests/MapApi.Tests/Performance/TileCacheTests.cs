@@ -17,7 +17,7 @@ public sealed class TileCacheTests(MapApiFactory app) : IClassFixture<MapApiFact
     async Task<byte[]> RenderedAsync(int z, int x, int y)
     {
         await using var conn = await app.Sql.OpenConnectionAsync();
-        return (byte[]?)await conn.Command(LayerTiles.TileSql(LayerCatalog.Find("teams")!), ("z", z), ("x", x), ("y", y), ("layer_id", "teams")).ExecuteScalarAsync() ?? [];
+        return (byte[]?)await conn.Command(await LayerTiles.TileSqlAsync(conn, LayerCatalog.Find("teams")!), ("z", z), ("x", x), ("y", y), ("layer_id", "teams")).ExecuteScalarAsync() ?? [];
     }
 
     [Fact]
