@@ -36,7 +36,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                 using var stream = new StreamReader(assembly.GetManifestResourceStream(resource)!);
                 var sql = await stream.ReadToEndAsync(ct);
                 await using var tx = await conn.BeginTransactionAsync(ct);
-                await new NpgsqlCommand(sql, conn, tx).ExecuteNonQueryAsync(ct);
+                // No statement timeout: a migration that rewrites a table takes minutes at national scale.
+                await new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 }.ExecuteNonQueryAsync(ct);
                 await new NpgsqlCommand("INSERT INTO schema_migrations (version) VALUES (@v)", conn, tx) { Parameters = { new("v", version) } }
                     .ExecuteNonQueryAsync(ct);
                 await tx.CommitAsync(ct);
