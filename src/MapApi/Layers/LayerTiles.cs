@@ -165,12 +165,14 @@ public static class LayerTiles
             .WithSummary("A Mapbox Vector Tile (EPSG:3857) of a layer, public properties only")
             .WithDescription($"z 0–20; at most {ApiLimits.Current.MaxFeaturesPerTile} features per tile.")
             .Produces(StatusCodes.Status200OK, contentType: "application/vnd.mapbox-vector-tile")
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    static async Task<IResult> GetTile(string layer, int z, int x, int y, NpgsqlDataSource db, HttpRequest request, HttpResponse response,
+        CancellationToken ct)
     {
         if (LayerCatalog.Find(layer) is not { } definition)
             return Problems.NotFound($"There is no layer '{layer}'.");
@@ -180,7 +182,10 @@ public static class LayerTiles
 
         await using var conn = await db.OpenConnectionAsync(ct);
         var tile = await CachedOrRenderedAsync(conn, definition, z, x, y, ct);
+        var etag = HttpCaching.ETagOf(tile);
+        response.Headers.ETag = etag;
         response.Headers.CacheControl = "public, max-age=60";
+        if (HttpCaching.NotModified(request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Bytes(tile, "application/vnd.mapbox-vector-tile");
     }
 }
