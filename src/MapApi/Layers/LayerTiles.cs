@@ -59,8 +59,8 @@ public static class LayerTiles
     /// <summary>
     /// A layer's public properties as one typed column each rather than one jsonb object: ST_AsMVT reads a typed
     /// column straight into the tile, where the object costs its building and then its parsing (a z8 tile of 5,000
-    /// teams at a million: 83 → 54 ms). Each column encodes as its jsonb value did (FeaturesEquivalenceTests decodes
-    /// both): text, integers and booleans as they are; dates and instants as the ISO text jsonb gives them; arrays not
+    /// teams at a million: 82–90 → 52 ms). Each column encodes as its jsonb value did (TilePropertiesTests and
+    /// FeaturesEquivalenceTests decode both): text, integers and booleans as they are; dates and instants as the ISO text jsonb gives them; arrays not
     /// at all, because ST_AsMVT skips a nested jsonb value; numbers of other types stay in a jsonb object, as ST_AsMVT
     /// writes a whole jsonb number as an integer and a typed double as a double. The column types come from the
     /// migrations this code ships with, so they are read once, from the first database asked.
