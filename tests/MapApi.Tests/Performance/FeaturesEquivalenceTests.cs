@@ -121,6 +121,28 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
                     near += expected.Count;
                 }
         Assert.True(near > 100, $"only {near} features on or near the edges of the small boxes");
+
+        // Large boxes with a point inside at a distance d from one edge: the strips along the edges (0.0002° wide) and
+        // the inside (shrunk by 0.0001°) must split the box without losing or repeating a point, whichever edge.
+        var banded = 0;
+        var placed = new List<(long Id, double Lon, double Lat)>();
+        await using (var r = await conn.Command("SELECT id, ST_X(geom), ST_Y(geom) FROM teams ORDER BY id LIMIT 10").ExecuteReaderAsync())
+            while (await r.ReadAsync()) placed.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+        foreach (var (id, lon, lat) in placed)
+            foreach (var d in new[] { 0, 1e-9, 0.00003, 0.00007, 0.0001, 0.00012, 0.00019, 0.00021, 0.0003 })
+                foreach (var box in new double[][]
+                         {
+                             [lon - d, lat - 0.3, lon + 0.3, lat + 0.3], [lon - 0.3, lat - 0.3, lon + d, lat + 0.3],
+                             [lon - 0.3, lat - d, lon + 0.3, lat + 0.3], [lon - 0.3, lat - 0.3, lon + 0.3, lat + d],
+                         })
+                {
+                    var query = new LayerQueries.FeatureQuery(Bbox: true, Search: false, AdminUnit: false, After: false, Filters: []);
+                    var expected = await RunAsync(conn, OldFeatures(teams, false, false), box, 1000, null, false);
+                    Assert.Equal(expected, await RunAsync(conn, LayerQueries.Features(teams, query), box, 1000, null, false));
+                    Assert.Contains(expected, f => f.Item1 == id);
+                    banded += expected.Count;
+                }
+        Assert.True(banded > 10_000, $"only {banded} features in the banded boxes");
     }
 
     /// <summary>
