@@ -29,29 +29,11 @@ public static class LayerQueries
     public sealed record FeatureQuery(
         bool Bbox, bool Search, bool AdminUnit, bool After, IReadOnlyList<LayerFilter> Filters, bool Near = false);
 
-    /// <summary>Which points of the bbox a statement asks for (see Features).</summary>
-    public enum BboxPart { Whole, Inside, Edges }
-
     /// <summary>The WHERE conditions shared by the features and clusters endpoints (alias t).</summary>
-    public static string Conditions(FeatureQuery query, BboxPart part = BboxPart.Whole)
+    public static string Conditions(FeatureQuery query)
     {
         var sql = new StringBuilder("TRUE");
-        if (query.Bbox && part == BboxPart.Inside)
-            // Points whose single-precision box meets the box shrunk by 0.0001° lie within the box (a float's rounding
-            // error is under 0.000016° up to 180°): the index alone answers them. Only for a box wider and taller than 0.0002°.
-            sql.Append("\n  AND @max_lon - @min_lon > 0.0002 AND @max_lat - @min_lat > 0.0002")
-               .Append("\n  AND t.geom && ST_MakeEnvelope(@min_lon + 0.0001, @min_lat + 0.0001, @max_lon - 0.0001, @max_lat - 0.0001, 4326)");
-        else if (query.Bbox && part == BboxPart.Edges)
-            // The rest: points in the four strips 0.0002° wide along the box's edges (the whole box when it is narrower),
-            // not answered by Inside, tested exactly. Four && in an OR: a bitmap scan of a few rows.
-            sql.Append("\n  AND (t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @min_lat + 0.0002, 4326)")
-               .Append("\n       OR t.geom && ST_MakeEnvelope(@min_lon, @max_lat - 0.0002, @max_lon, @max_lat, 4326)")
-               .Append("\n       OR t.geom && ST_MakeEnvelope(@min_lon, @min_lat, @min_lon + 0.0002, @max_lat, 4326)")
-               .Append("\n       OR t.geom && ST_MakeEnvelope(@max_lon - 0.0002, @min_lat, @max_lon, @max_lat, 4326))")
-               .Append("\n  AND NOT (@max_lon - @min_lon > 0.0002 AND @max_lat - @min_lat > 0.0002")
-               .Append("\n           AND t.geom && ST_MakeEnvelope(@min_lon + 0.0001, @min_lat + 0.0001, @max_lon - 0.0001, @max_lat - 0.0001, 4326))")
-               .Append("\n  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))");
-        else if (query.Bbox)
+        if (query.Bbox)
             // The index's && compares single-precision boxes rounded outwards (it may keep a point a metre outside the box):
             // ST_Intersects is the exact test. Spelling && out lets the planner see the bbox's real selectivity and answer
             // it from the covering (geom) INCLUDE (id, geom) index alone. (ST_X/ST_Y BETWEEN is exact for points and a
@@ -87,16 +69,11 @@ public static class LayerQueries
     /// </summary>
     public static string Features(LayerDefinition layer, FeatureQuery query)
     {
-        var after = query.After ? "\n  AND t.id > @after" : "";
-        // A point layer's bbox page in two parts: the box's inside from the index alone, its edges tested exactly. One
-        // statement testing every point (Whole) cost a test per point: 29,463 teams in a province box at 1,000,000, a page
-        // of ids 14.0 → 7.9 ms p50 in psql. Polygons keep Whole: a shape whose box meets the inside may miss the box.
-        var page = query.Bbox && layer.GeometryType == "Point"
-            ? $"SELECT id FROM (\nSELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query, BboxPart.Inside)}{after}\nUNION ALL\n" +
-              $"SELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query, BboxPart.Edges)}{after}\n) p"
-            : $"SELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query)}{after}";
-        return $"WITH page AS MATERIALIZED (\n{page}\nORDER BY id\nLIMIT @limit + 1)\n" +
-               $"SELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id";
+        var sql = new StringBuilder($"WITH page AS MATERIALIZED (\nSELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query)}");
+        if (query.After)
+            sql.Append("\n  AND t.id > @after");
+        sql.Append($"\nORDER BY t.id\nLIMIT @limit + 1)\nSELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id");
+        return sql.ToString();
     }
 
     public static string FeatureById(LayerDefinition layer) =>
