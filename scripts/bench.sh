@@ -34,8 +34,10 @@ trap cleanup EXIT
 port=$(cluster_port "$BENCH_PG/pg")
 [ -n "$port" ] || port=$(free_port 55800)
 log "starting a throwaway PostGIS on 127.0.0.1:$port"
+# Memory as scripts/db.sh gives a deployment on this machine (pg_memory_options); durability off, as nothing here is kept.
+# shellcheck disable=SC2046
 start_cluster "$BENCH_PG/pg" "$port" -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-  -c max_connections=100 -c shared_buffers=256MB -c maintenance_work_mem=256MB
+  -c max_connections=100 $(pg_memory_options) -c maintenance_work_mem=256MB
 create_database "$BENCH_PG/pg/run" "$port" bench
 
 log "building MapApi and MatchingBench (Release)"

@@ -44,7 +44,8 @@ local_db_start() {
     port=$(cat "$LOCAL_STATE/port" 2>/dev/null || free_port "${RESOURCEMAP_DB_PORT:-55432}")
     (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && port=$(free_port "$port")
     log "starting local PostGIS on 127.0.0.1:$port ($LOCAL_PG)"
-    PG_PASSWORD_FILE=<(printf '%s' "$password") start_cluster "$LOCAL_PG" "$port"
+    # shellcheck disable=SC2046
+    PG_PASSWORD_FILE=<(printf '%s' "$password") start_cluster "$LOCAL_PG" "$port" $(pg_memory_options)
   fi
   echo "$port" | as_root tee "$LOCAL_STATE/port" >/dev/null
   create_database "$LOCAL_PG/run" "$port" "$LOCAL_DB_NAME"
