@@ -31,7 +31,7 @@ public static class HttpCaching
     /// </summary>
     public static string ETagOf(ReadOnlySpan<byte> body) => $"W/\"{Convert.ToHexStringLower(XxHash128.Hash(body))}\"";
 
-    /// <summary>Whether the request's If-None-Match names this ETag (or *).</summary>
+    /// <summary>Whether the request's If-None-Match names this ETag (or *): the one conditional-GET test (tiles, catalogue reads, photos, logos).</summary>
     public static bool NotModified(HttpRequest request, string etag) =>
         request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"));
 

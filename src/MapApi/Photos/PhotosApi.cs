@@ -144,10 +144,6 @@ public static partial class PhotosApi
         return (data, Path.GetFileName(file.FileName) is { Length: > 0 and <= 200 } n ? n : null, null);
     }
 
-    /// <summary>A conditional GET answered from the ETag: true when the client's copy is current.</summary>
-    public static bool NotModified(HttpRequest request, string etag) =>
-        request.Headers.IfNoneMatch.Any(v => v is not null && (v == etag || v.Split(',').Select(x => x.Trim()).Contains(etag)));
-
     static IResult TooLarge(ResourceMapOptions options) => TypedResults.Problem(
         detail: $"The photo is too large: at most {options.PhotoMaxBytes / (1024 * 1024)} MB per photo.", statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Photo too large");
@@ -172,7 +168,7 @@ public static partial class PhotosApi
         http.Response.Headers.CacheControl = isPublic ? "public, max-age=3600" : "private, no-cache";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.Vary = "Authorization";
-        if (NotModified(http.Request, etag))
+        if (HttpCaching.NotModified(http.Request, etag))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var stream = await store.OpenReadAsync(Key(photo, size), ct);
         if (stream is null) return Problems.NotFound($"The file of photo {id} is missing from the photo store.");

@@ -97,7 +97,7 @@ public static class TeamLogoApi
         var etag = $"\"{logo.Sha256[..32]}-{size}\"";
         http.Response.Headers.CacheControl = "public, max-age=300";
         http.Response.Headers.ETag = etag;
-        if (PhotosApi.NotModified(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (HttpCaching.NotModified(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var stream = await store.OpenReadAsync(FileKey(logo.StorageKey, logo.ContentType, size), ct);
         if (stream is null) return Problems.NotFound($"The file of team {id}'s logo is missing from the photo store.");
         return TypedResults.Stream(stream, logo.ContentType);
