@@ -28,6 +28,14 @@ public static class Database
     }
 
     /// <summary>
+    /// The statement run with its generic plan, for prepared statements whose planning costs more than their run and whose
+    /// plan does not depend on the values (index lookups around one point or one box). PostgreSQL otherwise keeps planning a
+    /// custom plan on every call when the generic one's estimate is higher. RESET ALL when the connection goes back to the
+    /// pool undoes the setting should the statement fail before its own RESET.
+    /// </summary>
+    public static string WithGenericPlan(string sql) => $"SET plan_cache_mode = force_generic_plan;\n{sql};\nRESET plan_cache_mode";
+
+    /// <summary>
     /// Prepares a command within its own timeout. Parsing waits like running (for a table another session has locked),
     /// but Npgsql applies no command timeout to Prepare: an anonymous view would wait 30 s instead of a few.
     /// </summary>

@@ -82,8 +82,6 @@ public static class MatchingApi
         return ApiJson.Ok(new NeedMatchesResponse(id, status, needed, Math.Max(stillNeeded, 0), matches, MatchingQueries.ScoreFormula));
     }
 
-    static IReadOnlyDictionary<int, double>? levelBounds;
-
     /// <summary>The skill codes each database was last seen to hold (a process may serve several, as the tests do).</summary>
     static readonly ConditionalWeakTable<NpgsqlDataSource, IReadOnlySet<string>> knownSkills = new();
 
@@ -109,38 +107,27 @@ public static class MatchingApi
     /// <summary><see cref="RankAsync"/>, also telling at which level (divisor) the answer stood.</summary>
     public static async Task<(List<Match> Matches, int Divisor)> RankByLevelsAsync(NpgsqlConnection conn, MatchQuery q, CancellationToken ct)
     {
-        var bounds = levelBounds ??= await LevelBoundsAsync(conn, ct);
-        List<Match> matches = [];
-        foreach (var divisor in MatchingQueries.LevelDivisors)
-        {
-            matches = await RunAsync(conn, MatchingQueries.Levels[divisor], q, ct, keep: [.. matches.Select(m => m.TeamId)]);
-            if (divisor == 1 || (matches.Count == q.Limit && matches[^1].Score > bounds[divisor])) return (matches, divisor);
-        }
-        throw new InvalidOperationException("the last level (divisor 1) always answers");
-    }
-
-    static async Task<IReadOnlyDictionary<int, double>> LevelBoundsAsync(NpgsqlConnection conn, CancellationToken ct)
-    {
-        var bounds = new Dictionary<int, double>();
-        await using var r = await conn.Command(MatchingQueries.LevelBounds, ("divisors", MatchingQueries.LevelDivisors)).ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) bounds[r.GetInt32(0)] = r.GetDouble(1);
-        return bounds;
+        var divisor = 1;
+        var matches = await RunAsync(conn, MatchingQueries.Ranking, q, ct, r => divisor = r.GetInt32(15));
+        return (matches, divisor);
     }
 
     /// <summary>
-    /// Runs one matching statement (a level, or the unindexed scan for the benchmark) and formats the reasons. keep: the
-    /// previous level's top k, scored again beside a ring (the first level's statement does not use it).
+    /// Runs one matching statement (the served ranking, or the unindexed scan for the benchmark and tests) and formats the
+    /// reasons. extra reads the statement's own columns after the 15 every ranking returns.
     /// </summary>
-    public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct, long[]? keep = null)
+    public static async Task<List<Match>> RunAsync(NpgsqlConnection conn, string sql, MatchQuery q, CancellationToken ct,
+        Action<NpgsqlDataReader>? extra = null)
     {
         await using var command = conn.Command(sql, ("lon", q.Lon), ("lat", q.Lat), ("skills", q.Skills), ("from", q.From), ("to", q.To),
-            ("volunteers", q.Volunteers), ("min_coverage", q.MinCoverage), ("limit", q.Limit), ("exclude_need", q.ExcludeNeed), ("keep", keep ?? []));
+            ("volunteers", q.Volunteers), ("min_coverage", q.MinCoverage), ("limit", q.Limit), ("exclude_need", q.ExcludeNeed));
         // Planning this statement costs more than running it on a small candidate set: keep it prepared on the pooled connection.
         await command.PrepareWithinTimeoutAsync(ct);
         await using var r = await command.ExecuteReaderAsync(ct);
         var matches = new List<Match>();
         while (await r.ReadAsync(ct))
         {
+            extra?.Invoke(r);
             var covered = r.GetFieldValue<string[]>(7);
             var missing = r.GetFieldValue<string[]>(8);
             var distance = r.GetDouble(5);

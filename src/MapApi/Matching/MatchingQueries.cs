@@ -1,3 +1,5 @@
+using ResourceMap.Api.Infrastructure;
+
 namespace ResourceMap.Api.Matching;
 
 /// <summary>
@@ -17,7 +19,9 @@ namespace ResourceMap.Api.Matching;
 /// is strictly above that bound no team outside can enter the top k (nor tie it), and the level's answer is the
 /// answer; otherwise the next level (n = 16, 8, 4, 2, 1) is tried. Level 1 holds every team that reaches the place.
 /// A level after the first scores only its ring (the teams in its box and not in the previous level's) together with
-/// the previous level's top k (bound as @keep): the top k of a union is the top k of the parts' top k.
+/// the previous level's top k: the top k of a union is the top k of the parts' top k.
+/// All levels are one statement (<see cref="Ranking"/>): each level is a CTE, and PostgreSQL computes a CTE only when
+/// a later part reads it, so the levels after the one that stands are never run.
 /// </summary>
 public static class MatchingQueries
 {
@@ -33,35 +37,31 @@ public static class MatchingQueries
     public static readonly int[] LevelDivisors = [16, 8, 4, 2, 1];
 
     /// <summary>
-    /// Ids of the active teams that may reach <paramref name="place"/> with D ≥ 1 − 1/divisor: those whose reach box shrunk
-    /// to 1/divisor holds it (teams_reach_box_{divisor}_gix) and the service-area teams whose area holds it. A
-    /// necessary condition only; rm_team_reaches decides. Planning keeps its counts with the same lookup at divisor 1
-    /// (rm_teams_in_reach and the village_reach triggers, migration 0099).
+    /// The active teams t that may reach <paramref name="place"/> with D ≥ 1 − 1/divisor: those whose reach box shrunk to
+    /// 1/divisor holds it (teams_reach_box_{divisor}_gix) and the service-area teams whose area holds it. A necessary
+    /// condition only; rm_team_reaches decides. As one condition (not ids looked up again) PostgreSQL reads both indexes
+    /// into one bitmap and fetches each row once. Planning keeps its counts with the same lookup at divisor 1
+    /// (rm_teams_in_reach and the village_reach triggers, migration 0099; PlanningEquivalenceTests compares them).
     /// </summary>
-    public static string TeamsNear(string place, int divisor) => $"""
-        SELECT t.id FROM teams t
-        WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
-          AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {divisor}) && {place}
-        UNION
-        SELECT t.id FROM teams t
-        WHERE t.status = 'active' AND t.service_area IS NOT NULL AND ST_Covers(t.service_area, {place})
+    public static string NearCondition(string place, int divisor) => $"""
+        ((t.status = 'active' AND t.service_radius_m IS NOT NULL
+          AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {divisor}) && {place})
+         OR (t.status = 'active' AND t.service_area IS NOT NULL AND ST_Covers(t.service_area, {place})))
         """;
 
     /// <summary>
-    /// A later level's teams: those in its box and not in the previous level's, plus the previous level's top k (@keep).
+    /// A later level's teams: those in its box and not in the previous level's, plus the previous level's top k.
     /// A service-area team is only ever in the first level: its box keeps its whole radius at every divisor, and its area
     /// is looked up there.
     /// </summary>
-    static string Ring(int divisor, int previous) => $"""
-        SELECT t.id FROM teams t
-        WHERE t.status = 'active' AND t.service_radius_m IS NOT NULL
+    static string RingCondition(int divisor, int previous) => $"""
+        ((t.status = 'active' AND t.service_radius_m IS NOT NULL
           AND rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {divisor}) && {Point}
-          AND NOT (rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {previous}) && {Point})
-        UNION ALL
-        SELECT unnest(@keep::bigint[])
+          AND NOT (rm_reach_box(t.geom, t.service_radius_m, t.service_area IS NOT NULL, {previous}) && {Point}))
+         OR t.id = ANY(ARRAY(SELECT id FROM level_{previous})))
         """;
 
-    /// <summary>The per-team terms for the teams in {0} that reach the place and are available for the whole window.</summary>
+    /// <summary>The per-team terms for the teams t meeting {0} that reach the place and are available for the whole window.</summary>
     const string RankTemplate = """
         WITH candidates AS MATERIALIZED (
             SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity,
@@ -76,7 +76,7 @@ public static class MatchingQueries
                    (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
                                                         AND a.decided_at > now() - interval '90 days')::int AS recent
             FROM teams t
-            WHERE t.id IN ({0})
+            WHERE {0}
               AND t.status = 'active'
               AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
               AND t.availability @> daterange(@from, @to, '[]')
@@ -96,22 +96,37 @@ public static class MatchingQueries
         LIMIT @limit
         """;
 
-    static string Rank(string teamIds) => string.Format(System.Globalization.CultureInfo.InvariantCulture, RankTemplate, teamIds, Point);
-
-    /// <summary>The level statements, by divisor (see the class summary): the first level's box, then rings.</summary>
-    public static readonly IReadOnlyDictionary<int, string> Levels = LevelDivisors.Select((n, i) =>
-        (n, Sql: Rank(i == 0 ? TeamsNear(Point, n) : Ring(n, LevelDivisors[i - 1])))).ToDictionary(l => l.n, l => l.Sql);
+    static string Rank(string teams) => string.Format(System.Globalization.CultureInfo.InvariantCulture, RankTemplate, teams, Point);
 
     /// <summary>
-    /// The highest score a team outside level n can have: rm_match_score at D = 1 − 1/n (distance 1 of reach n) with S = C = L = 1.
-    /// Computed by the score function itself, so the weights stay in one place.
+    /// The served ranking in one statement: level_16 … level_1 (see the class summary), then the first level whose answer
+    /// stands (k teams, the k-th score above the bound, rm_match_score at D = 1 − 1/n with S = C = L = 1, so the weights
+    /// stay in one place), and that level's rows with its divisor as the last column. Run with its generic plan:
+    /// PostgreSQL planned a custom one on every call (1.1–1.8 ms of a level's 1.5–6 ms at 100,000 teams, server log).
     /// </summary>
-    public const string LevelBounds = """
-        SELECT n, rm_match_score(1, n, 1, 1, 1, 1, 90, 0) FROM unnest(@divisors::int[]) n
-        """;
+    public static readonly string Ranking = Database.WithGenericPlan(RankingSql());
+
+    static string RankingSql()
+    {
+        var levels = LevelDivisors.Select((n, i) =>
+            $"level_{n} AS MATERIALIZED (\n{Rank(i == 0 ? NearCondition(Point, n) : RingCondition(n, LevelDivisors[i - 1]))}\n)");
+        var stands = LevelDivisors.SkipLast(1).Select(n =>
+            $"SELECT {n} AS n FROM level_{n} HAVING count(*) = @limit AND min(score) > rm_match_score(1, {n}, 1, 1, 1, 1, 90, 0)");
+        var rows = LevelDivisors.Select(n => $"SELECT level_{n}.*, {n} AS divisor FROM level_{n} WHERE (SELECT n FROM stood) = {n}");
+        return $"""
+            WITH {string.Join(",\n", levels)},
+            stood AS (
+                SELECT n FROM ({string.Join("\n    UNION ALL ", stands)}
+                               UNION ALL SELECT 1) s
+                LIMIT 1
+            )
+            {string.Join("\nUNION ALL ", rows)}
+            ORDER BY score DESC, distance_m, id
+            """;
+    }
 
     /// <summary>The same ranking over every active team, no index pre-filter (the benchmark's "naive full scan"; never served).</summary>
-    public static readonly string Unindexed = Rank("SELECT id FROM teams WHERE status = 'active'");
+    public static readonly string Unindexed = Rank("t.status = 'active'");
 
     /// <summary>For scale in the benchmark: the bare index lookup of the active teams whose whole reach box holds the place.</summary>
     public static readonly string ReachBoxLookup = $"""

@@ -50,8 +50,8 @@ public sealed class PlanningEquivalenceTests : IAsyncLifetime
 
     /// <summary>Active teams that reach the village v, counted per request as the planning statements did before 0099.</summary>
     static readonly string OldTeamsReaching = $"""
-        FROM ({MatchingQueries.TeamsNear("v.geom", 1)}) near JOIN teams t ON t.id = near.id
-        WHERE t.status = 'active' AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, v.geom)
+        FROM teams t WHERE {MatchingQueries.NearCondition("v.geom", 1)}
+          AND t.status = 'active' AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, v.geom)
         """;
 
     static string OldCoverage(bool adminUnit, bool uncoveredOnly) => $"""
