@@ -35,6 +35,11 @@ public static class HttpCaching
     public static bool NotModified(HttpRequest request, string etag) =>
         request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"));
 
+    /// <summary>Whether the request's Accept-Encoding allows gzip (named, or *, with a quality above 0).</summary>
+    public static bool AcceptsGzip(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(e =>
+            (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value == "*") && e.Quality is null or > 0);
+
     public static IServiceCollection AddResourceMapCompression(this IServiceCollection services)
     {
         services.AddResponseCompression(o =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using Npgsql;
 using ResourceMap.Api.Infrastructure;
 
@@ -97,6 +98,33 @@ public static class LayerTiles
     public const string TryCacheLock = "SELECT pg_try_advisory_xact_lock(21580, rm_tile_cache_lock_key(@layer_id)), rm_tile_cache_max_zoom()";
     public const string StoreTile = "INSERT INTO tile_cache (layer, z, x, y, mvt) VALUES (@layer_id, @z, @x, @y, @mvt) ON CONFLICT DO NOTHING";
 
+    /// <summary>
+    /// A tile's bytes as held: the cache stores tiles gzip-compressed (compressed once when stored, as MBTiles files keep
+    /// them), so a hit is sent as it is to every client that accepts gzip instead of being compressed again for each
+    /// request; tiles beyond the cached zooms, and any stored raw by an earlier version, are raw. A raw tile never starts
+    /// with gzip's magic bytes 1f 8b (a tile's first byte is its first layer's tag, 0x1a).
+    /// </summary>
+    public readonly record struct TileBytes(byte[] Bytes, bool Gzipped)
+    {
+        public static TileBytes Stored(byte[] bytes) => new(bytes, bytes is [0x1f, 0x8b, ..]);
+
+        public static TileBytes Compress(byte[] raw)
+        {
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal)) gzip.Write(raw);
+            return new(buffer.ToArray(), true);
+        }
+
+        public byte[] Raw()
+        {
+            if (!Gzipped) return Bytes;
+            using var gzip = new GZipStream(new MemoryStream(Bytes), CompressionMode.Decompress);
+            using var raw = new MemoryStream();
+            gzip.CopyTo(raw);
+            return raw.ToArray();
+        }
+    }
+
     /// <summary>The highest cached zoom, read once from rm_tile_cache_max_zoom() (migration 0022).</summary>
     static int? cacheMaxZoom;
 
@@ -104,19 +132,19 @@ public static class LayerTiles
     /// Tiles at z ≤ rm_tile_cache_max_zoom() come from tile_cache; a miss renders and stores the tile when it can take the
     /// layer's cache lock (no uncommitted write precedes its snapshot; see migration 0022). Public for the benchmark.
     /// </summary>
-    public static async Task<byte[]> CachedOrRenderedAsync(NpgsqlConnection conn, LayerDefinition layer, int z, int x, int y, CancellationToken ct)
+    public static async Task<TileBytes> CachedOrRenderedAsync(NpgsqlConnection conn, LayerDefinition layer, int z, int x, int y, CancellationToken ct)
     {
         (string, object?)[] key = [("z", z), ("x", x), ("y", y), ("layer_id", layer.Id)];
         if (cacheMaxZoom is { } max && z > max)
         {
             await EnterHeavyAsync(conn, ct);
-            return await RenderAsync(conn, layer, key, ct);
+            return new(await RenderAsync(conn, layer, key, ct), false);
         }
         await using (var lookup = conn.Command(CachedTile, key))
         {
             await lookup.PrepareWithinTimeoutAsync(ct);
             if (await lookup.ExecuteScalarAsync(ct) is byte[] cached)
-                return cached;
+                return TileBytes.Stored(cached);
         }
         await EnterHeavyAsync(conn, ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -127,9 +155,12 @@ public static class LayerTiles
             locked = r.GetBoolean(0);
             cacheMaxZoom = r.GetInt32(1);
         }
-        var tile = await RenderAsync(conn, layer, key, ct);
+        var tile = new TileBytes(await RenderAsync(conn, layer, key, ct), false);
         if (locked && z <= cacheMaxZoom)
-            await conn.Command(StoreTile, [.. key, ("mvt", tile)]).ExecuteNonQueryAsync(ct);
+        {
+            tile = TileBytes.Compress(tile.Bytes);
+            await conn.Command(StoreTile, [.. key, ("mvt", tile.Bytes)]).ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return tile;
     }
@@ -182,10 +213,18 @@ public static class LayerTiles
 
         await using var conn = await db.OpenConnectionAsync(ct);
         var tile = await CachedOrRenderedAsync(conn, definition, z, x, y, ct);
-        var etag = HttpCaching.ETagOf(tile);
+        // Weak: the same tile is sent gzip-compressed, raw, or compressed by the middleware for clients that ask for br only.
+        var etag = HttpCaching.ETagOf(tile.Bytes);
         response.Headers.ETag = etag;
         response.Headers.CacheControl = "public, max-age=60";
         if (HttpCaching.NotModified(request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Bytes(tile, "application/vnd.mapbox-vector-tile");
+        if (tile.Gzipped && HttpCaching.AcceptsGzip(request))
+        {
+            // Content-Encoding set here keeps the compression middleware from compressing the bytes again.
+            response.Headers.ContentEncoding = "gzip";
+            response.Headers.Vary = "Accept-Encoding";
+            return TypedResults.Bytes(tile.Bytes, "application/vnd.mapbox-vector-tile");
+        }
+        return TypedResults.Bytes(tile.Raw(), "application/vnd.mapbox-vector-tile");
     }
 }
