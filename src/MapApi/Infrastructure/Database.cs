@@ -28,12 +28,17 @@ public static class Database
     }
 
     /// <summary>
+    /// The statement run with one planner setting changed for it alone, in the same round trip. RESET ALL when the
+    /// connection goes back to the pool undoes the setting should the statement fail before its own RESET.
+    /// </summary>
+    public static string WithSetting(string name, string value, string sql) => $"SET {name} = {value};\n{sql};\nRESET {name}";
+
+    /// <summary>
     /// The statement run with its generic plan, for prepared statements whose planning costs more than their run and whose
     /// plan does not depend on the values (index lookups around one point or one box). PostgreSQL otherwise keeps planning a
-    /// custom plan on every call when the generic one's estimate is higher. RESET ALL when the connection goes back to the
-    /// pool undoes the setting should the statement fail before its own RESET.
+    /// custom plan on every call when the generic one's estimate is higher.
     /// </summary>
-    public static string WithGenericPlan(string sql) => $"SET plan_cache_mode = force_generic_plan;\n{sql};\nRESET plan_cache_mode";
+    public static string WithGenericPlan(string sql) => WithSetting("plan_cache_mode", "force_generic_plan", sql);
 
     /// <summary>
     /// Prepares a command within its own timeout. Parsing waits like running (for a table another session has locked),

@@ -16,7 +16,10 @@ public static class ClusterQueries
     /// The selection as individual features (id order), at most @limit, returned as one FeatureCollection text and the
     /// number of features in it (the columns of <see cref="ClusterFeatures"/>).
     /// </summary>
-    public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) => $"""
+    public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) =>
+        query.Search ? LayerQueries.WalkingIds(FeaturesSql(layer, query)) : FeaturesSql(layer, query);
+
+    static string FeaturesSql(LayerDefinition layer, LayerQueries.FeatureQuery query) => $"""
         WITH f AS (
             SELECT {LayerQueries.FeatureJson(layer)}::json AS feature
             FROM {layer.Table} t
