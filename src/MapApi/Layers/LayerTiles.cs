@@ -194,7 +194,9 @@ public static class LayerTiles
             .WithTags("Layers")
             .WithName("GetLayerTile")
             .WithSummary("A Mapbox Vector Tile (EPSG:3857) of a layer, public properties only")
-            .WithDescription($"z 0–20; at most {ApiLimits.Current.MaxFeaturesPerTile} features per tile.")
+            .WithDescription($"z 0–20; at most {ApiLimits.Current.MaxFeaturesPerTile} features per tile. Tiles at the cached zooms come " +
+                             "gzip-compressed (Content-Encoding: gzip) to clients whose Accept-Encoding allows gzip, as browsers' does; " +
+                             "ETag and If-None-Match (304).")
             .Produces(StatusCodes.Status200OK, contentType: "application/vnd.mapbox-vector-tile")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
