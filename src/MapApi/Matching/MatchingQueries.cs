@@ -61,11 +61,15 @@ public static class MatchingQueries
          OR t.id = ANY(ARRAY(SELECT id FROM level_{previous})))
         """;
 
-    /// <summary>The per-team terms for the teams t meeting {0} that reach the place and are available for the whole window.</summary>
+    /// <summary>
+    /// The per-team terms for the teams t meeting {0} that reach the place and are available for the whole window. The
+    /// place is bound once (here, kept a subquery by OFFSET 0): passed as an expression, rm_team_reaches, which reads it
+    /// twice, is not inlined and runs as a query of its own for every team.
+    /// </summary>
     const string RankTemplate = """
         WITH candidates AS MATERIALIZED (
             SELECT t.id, t.name, t.team_type, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat, t.capacity,
-                   ST_Distance(t.geom::geography, {1}::geography) AS distance_m,
+                   ST_Distance(t.geom::geography, here.geog) AS distance_m,
                    rm_team_reach_m(t.geom, t.service_radius_m, t.service_area) AS reach_m,
                    ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s = ANY(t.skills) ORDER BY s) AS covered,
                    ARRAY(SELECT s FROM unnest(@skills::text[]) s WHERE s <> ALL(t.skills) ORDER BY s) AS missing,
@@ -75,12 +79,12 @@ public static class MatchingQueries
                    rm_days_since(t.last_assigned_at) AS days_since,
                    (SELECT count(*) FROM assignments a WHERE a.team_id = t.id AND a.status = 'accepted'
                                                         AND a.decided_at > now() - interval '90 days')::int AS recent
-            FROM teams t
+            FROM teams t, (SELECT p AS place, p::geography AS geog FROM (SELECT {1} AS p) x OFFSET 0) here
             WHERE {0}
               AND t.status = 'active'
               AND (cardinality(@skills::text[]) = 0 OR t.skills && @skills::text[])
               AND t.availability @> daterange(@from, @to, '[]')
-              AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, {1})
+              AND rm_team_reaches(t.geom, t.service_radius_m, t.service_area, here.place)
               AND (@exclude_need::bigint IS NULL OR NOT EXISTS (
                     SELECT 1 FROM assignments x WHERE x.need_id = @exclude_need::bigint AND x.team_id = t.id AND x.status IN ('proposed', 'accepted')))
         )
