@@ -108,10 +108,14 @@ public static class LayerTiles
     {
         public static TileBytes Stored(byte[] bytes) => new(bytes, bytes is [0x1f, 0x8b, ..]);
 
+        /// <summary>
+        /// Fastest: compressing is paid on a cache miss, beside the render. For the densest z8 tile (469 KB raw) zlib's
+        /// level 1 gives 174 KB in 4 ms and level 6 (Optimal) 159 KB in 21 ms (Python's zlib on this machine).
+        /// </summary>
         public static TileBytes Compress(byte[] raw)
         {
             using var buffer = new MemoryStream();
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal)) gzip.Write(raw);
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest)) gzip.Write(raw);
             return new(buffer.ToArray(), true);
         }
 
