@@ -66,7 +66,7 @@ if (settings.Matching)
         }
     }
     Console.WriteLine("Indexed and naive rankings agree on the first 5 query points.");
-    // Where the exact top-k stands decides its cost: each level after the first is one more statement.
+    // Where the exact top-k stands decides its cost: each level after the first scores one more ring of teams.
     await using (var conn = await db.OpenConnectionAsync())
     {
         var stood = new SortedDictionary<int, (int Needs, double Ms)>(Comparer<int>.Create((a, b) => b.CompareTo(a)));

@@ -16,10 +16,7 @@ public static class ClusterQueries
     /// The selection as individual features (id order), at most @limit, returned as one FeatureCollection text and the
     /// number of features in it (the columns of <see cref="ClusterFeatures"/>).
     /// </summary>
-    public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) =>
-        query.Search ? LayerQueries.WalkingIds(FeaturesSql(layer, query)) : FeaturesSql(layer, query);
-
-    static string FeaturesSql(LayerDefinition layer, LayerQueries.FeatureQuery query) => $"""
+    public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) => LayerQueries.WalkingIdsWhenSearching(query, $"""
         WITH f AS (
             SELECT {LayerQueries.FeatureJson(layer)}::json AS feature
             FROM {layer.Table} t
@@ -30,7 +27,7 @@ public static class ClusterQueries
         SELECT json_build_object('type', 'FeatureCollection',
             'features', coalesce((SELECT json_agg(feature) FROM f), '[]'::json))::text,
             (SELECT count(*) FROM f) AS returned, NULL::bigint AS matched, NULL::bigint AS cells
-        """;
+        """);
 
     /// <summary>
     /// Grid clusters: count, mean position and extent per cell. A cell holding a single feature returns that

@@ -13,7 +13,7 @@ namespace ResourceMap.Api.Matching;
 /// them), whose declared availability (teams.availability, adjacent periods merged, kept by trigger) covers the whole
 /// window, and that have at least one free place in it.
 ///
-/// Exact top-k by levels: the level-n statement scores only the teams whose reach box shrunk to 1/n of their radius
+/// Exact top-k by levels: level n scores only the teams whose reach box shrunk to 1/n of their radius
 /// holds the place (GiST index teams_reach_box_n_gix; service-area teams are always in), so every team outside it has
 /// D &lt; 1 − 1/n and a score of at most rm_match_score at D = 1 − 1/n with S = C = L = 1. When the level's k-th score
 /// is strictly above that bound no team outside can enter the top k (nor tie it), and the level's answer is the
