@@ -55,8 +55,10 @@ public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection conn
             if (returned > 0) Write(body, ",");
             await using (var feature = await reader.GetStreamAsync(1, ct))
             {
+                // No size hint: Kestrel hands out its pooled 4 KB blocks, and for any larger hint allocates a new array
+                // (16 KB per feature was 15 % of the API's CPU in memset on q= pages, a GC heap of 16 MB per bbox page).
                 int read;
-                while ((read = await feature.ReadAsync(body.GetMemory(16 * 1024), ct)) > 0)
+                while ((read = await feature.ReadAsync(body.GetMemory(), ct)) > 0)
                     body.Advance(read);
             }
             returned++;
