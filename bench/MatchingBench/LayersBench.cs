@@ -53,6 +53,7 @@ public static class LayersBench
         await using var conn = await db.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(LayerQueries.Features(Teams, query), conn);
         command.Parameters.AddRange(parameters.ToArray());
+        if (LayerQueries.PrepareFeatures(query)) await command.PrepareAsync();
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess);
         var ids = new List<long>();
         while (await reader.ReadAsync())

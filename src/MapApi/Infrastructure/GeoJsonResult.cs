@@ -18,14 +18,16 @@ public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection conn
     public const string ContentType = "application/geo+json; charset=utf-8";
 
     /// <summary>Runs the query before the response starts, so a failing query still becomes a problem response.</summary>
+    /// <param name="prepare">Prepare the statement (kept per connection): for statements whose plan does not depend on the values.</param>
     public static async Task<GeoJsonResult> ExecuteAsync(NpgsqlDataSource dataSource, string sql, IEnumerable<NpgsqlParameter> parameters,
-        int pageSize, Func<long, string>? nextLink, CancellationToken ct)
+        int pageSize, Func<long, string>? nextLink, CancellationToken ct, bool prepare = false)
     {
         var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
             await using var command = conn.Command(sql);
             command.Parameters.AddRange(parameters.ToArray());
+            if (prepare) await command.PrepareWithinTimeoutAsync(ct);
             var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
             return new GeoJsonResult(reader, conn, pageSize, nextLink);
         }

@@ -7,8 +7,13 @@ namespace ResourceMap.Api.Layers;
 /// </summary>
 public static class ClusterQueries
 {
-    /// <summary>How many of the layer's features the selection holds, counting at most @cap + 1 (cheap on the GiST index).</summary>
-    public static string CountUpTo(LayerDefinition layer, LayerQueries.FeatureQuery query) => $"""
+    /// <summary>
+    /// How many of the layer's features the selection holds, counting at most @cap + 1 (cheap on the GiST index). A search
+    /// counts a page of ids (LayerQueries.PageIds), so a word found in few rows is not looked for in every row.
+    /// </summary>
+    public static string CountUpTo(LayerDefinition layer, LayerQueries.FeatureQuery query) => query.Search
+        ? LayerQueries.WalkingIdsWhenSearching(query, $"WITH {LayerQueries.PageIds(layer, query, "@cap + 1")}\nSELECT count(*) FROM page")
+        : $"""
         SELECT count(*) FROM (SELECT 1 FROM {layer.Table} t WHERE {LayerQueries.Conditions(query)} LIMIT @cap + 1) s
         """;
 
@@ -17,15 +22,13 @@ public static class ClusterQueries
     /// number of features in it (the columns of <see cref="ClusterFeatures"/>).
     /// </summary>
     public static string Features(LayerDefinition layer, LayerQueries.FeatureQuery query) => LayerQueries.WalkingIdsWhenSearching(query, $"""
-        WITH f AS (
-            SELECT {LayerQueries.FeatureJson(layer)}::json AS feature
-            FROM {layer.Table} t
-            WHERE {LayerQueries.Conditions(query)}
-            ORDER BY t.id
-            LIMIT @limit
+        WITH {LayerQueries.PageIds(layer, query, "@limit")},
+        f AS (
+            SELECT t.id, {LayerQueries.FeatureJson(layer)}::json AS feature
+            FROM page p JOIN {layer.Table} t ON t.id = p.id
         )
         SELECT json_build_object('type', 'FeatureCollection',
-            'features', coalesce((SELECT json_agg(feature) FROM f), '[]'::json))::text,
+            'features', coalesce((SELECT json_agg(feature ORDER BY id) FROM f), '[]'::json))::text,
             (SELECT count(*) FROM f) AS returned, NULL::bigint AS matched, NULL::bigint AS cells
         """);
 

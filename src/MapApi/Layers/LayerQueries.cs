@@ -50,10 +50,8 @@ public static class LayerQueries
             // Metres on the spheroid; the form matches the (geom::geography) GiST indexes on teams and needs.
             sql.Append("\n  AND ST_DWithin(t.geom::geography, ST_SetSRID(ST_MakePoint(@near_lon, @near_lat), 4326)::geography, @radius_m)");
         if (query.Search)
-            // Not the trigram index (SearchQueries.LikeEveryWord): a page in id order is answered by walking ids until
-            // it is full, 2–3 ms at a million teams for a place name in thousands of rows, where the index costs 37–81 ms
-            // (a rare word walks the whole table instead: 0.6 s).
-            sql.Append("\n  AND t.search_text LIKE ALL (rm_like_patterns(@q))");
+            // A page answers it by walking ids, then the trigram index (PageIds).
+            sql.Append("\n  AND ").Append(SearchCondition);
         if (query.AdminUnit)
             // A unit without a polygon (a commune since July 2025 before its boundary is imported) matches the records naming its code.
             sql.Append("\n  AND (ST_Intersects(t.geom, (SELECT a.geom FROM admin_units a WHERE a.id = @admin_unit_id))" +
@@ -63,24 +61,75 @@ public static class LayerQueries
         return sql.ToString();
     }
 
+    /// <summary>Every word of @q, folded, somewhere in the row's search text (names, units, places; no diacritics).</summary>
+    const string SearchCondition = "t.search_text LIKE ALL (rm_like_patterns(@q))";
+
     /// <summary>
     /// One page of features in id order (keyset paging), plus one row to tell whether a next page exists. The ids are
     /// chosen first (for a bbox, an index-only scan of the covering GiST index); JSON is built for the page's rows only.
+    /// A search page is prepared with its generic plan (<see cref="PrepareFeatures"/>).
     /// </summary>
     public static string Features(LayerDefinition layer, FeatureQuery query)
     {
-        var sql = new StringBuilder($"WITH page AS MATERIALIZED (\nSELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query)}");
-        if (query.After)
-            sql.Append("\n  AND t.id > @after");
-        sql.Append($"\nORDER BY t.id\nLIMIT @limit + 1)\nSELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id");
-        return WalkingIdsWhenSearching(query, sql.ToString());
+        var sql = $"WITH {PageIds(layer, query, "@limit + 1")}\nSELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id";
+        return query.Search ? WalkingIdsWhenSearching(query, Infrastructure.Database.WithGenericPlan(sql)) : sql;
     }
 
     /// <summary>
-    /// A page of a text search (<see cref="Conditions"/>: LIKE ALL, which no index answers) walks ids until it is full.
-    /// The planner multiplies the words' frequencies as if they were independent ("quang" and "nam" together: 163 rows
-    /// expected of 100,000 teams, 1,786 found), so at 100,000 teams it reads the whole table and sorts instead (30–47 ms
-    /// against 2–4 ms in psql for the bench's six place names). A word found nowhere reads every row either way.
+    /// Whether <see cref="Features"/> is run prepared: a search page's plan is the same for every query (its words are
+    /// read once, from the `words` CTE), and planning it each time cost more than walking a page of a place name (0.9 ms
+    /// against 2 ms at 1,000,000 teams). Other pages are planned per request: how big the box is decides their plan.
+    /// </summary>
+    public static bool PrepareFeatures(FeatureQuery query) => query.Search;
+
+    /// <summary>
+    /// The rows a search page walks in id order before it asks the trigram index, for a page of `limit` rows: 2.4·√(limit
+    /// × the table's rows), at least 1,000. Walking costs ~0.55 µs a row and the index ~3 µs a matching row (at 1,000,000
+    /// teams), so walking fills a page more cheaply unless fewer than limit / this many rows match; rarer words go to the
+    /// index. For 101 rows: ~24,000 at 1,000,000 teams, ~7,600 at 100,000; a small table is walked whole.
+    /// </summary>
+    static string DefaultWalk(LayerDefinition layer, string limit) =>
+        $"(SELECT greatest(1000, round(2.4 * sqrt(({limit}) * greatest(c.reltuples, 0))))::int FROM pg_class c WHERE c.oid = '{layer.Table}'::regclass)";
+
+    /// <summary>
+    /// CTEs ending in `page`: the ids of the selection's first `limit` rows in id order (after @after if query.After).
+    /// No index yields a text search's matches in id order. Walking ids and testing LIKE ALL fills a page of 101 for a
+    /// place name in thousands of rows within ~6,000 rows (2–5 ms at 1,000,000 teams, where the trigram index costs
+    /// 37–81 ms to find and sort every match), but a rare word walks the whole table (0.6–2.2 s at a million for
+    /// "quang nma"). So the walk reads at most `walk` rows (<see cref="DefaultWalk"/>); if the page is not full by then,
+    /// the trigram index finds the matches beyond the last row walked (SearchQueries.LikeEveryWord), and they complete
+    /// the page: 2.2 s → 20 ms. The one-time filter leaves the index (and the count of rows to the last walked id)
+    /// unread when the walk filled the page. The words are read once, in `words`, so that a prepared plan serves any
+    /// query. FeaturesEquivalenceTests compares every walk length with the plain walk.
+    /// </summary>
+    public static string PageIds(LayerDefinition layer, FeatureQuery query, string limit, string? walk = null)
+    {
+        var after = query.After ? "\n  AND t.id > @after" : "";
+        if (!query.Search)
+            return $"page AS MATERIALIZED (\nSELECT t.id FROM {layer.Table} t\nWHERE {Conditions(query)}{after}\nORDER BY t.id\nLIMIT {limit})";
+        var others = Conditions(query with { Search = false }) + after;
+        return $"""
+            walk AS MATERIALIZED (SELECT greatest(1, {walk ?? DefaultWalk(layer, limit)}) AS n),
+            words AS MATERIALIZED (SELECT rm_like_patterns(@q) AS every, rm_like_words(@q) AS longest),
+            walked AS MATERIALIZED (
+                SELECT t.id FROM (SELECT t.id, t.search_text FROM {layer.Table} t WHERE {others}
+                                  ORDER BY t.id LIMIT (SELECT n FROM walk)) t
+                WHERE t.search_text LIKE ALL ((SELECT every FROM words)::text[])
+                LIMIT {limit}),
+            beyond AS MATERIALIZED (
+                SELECT t.id FROM {layer.Table} t
+                WHERE (SELECT count(*) FROM walked) < {limit}
+                  AND t.id > (SELECT t.id FROM {layer.Table} t WHERE {others} ORDER BY t.id OFFSET (SELECT n FROM walk) - 1 LIMIT 1)
+                  AND {others}
+                  AND {Search.SearchQueries.LikeEveryWord("t.search_text", "(SELECT longest FROM words)::text[]")}),
+            page AS MATERIALIZED (SELECT id FROM walked UNION ALL SELECT id FROM beyond ORDER BY id LIMIT {limit})
+            """;
+    }
+
+    /// <summary>
+    /// A search page's walk (PageIds) must walk ids in order: the planner multiplies the words' frequencies as if they were
+    /// independent ("quang" and "nam" together: 163 rows expected of 100,000 teams, 1,786 found), so at 100,000 teams it
+    /// would read the whole table and sort instead (30–47 ms against 2–4 ms in psql for the bench's six place names).
     /// </summary>
     public static string WalkingIdsWhenSearching(FeatureQuery query, string sql) =>
         query.Search ? Infrastructure.Database.WithSetting("enable_seqscan", "off", sql) : sql;

@@ -69,9 +69,10 @@ public static class LayersApi
         var parameters = selection!.Parameters;
         parameters.Add(new("limit", pageSize));
         if (after is not null) parameters.Add(new("after", after.Value));
-        var sql = LayerQueries.Features(definition, selection.Query with { After = after is not null });
-        return await GeoJsonResult.ExecuteAsync(db, sql, parameters, pageSize,
-            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct);
+        var query = selection.Query with { After = after is not null };
+        return await GeoJsonResult.ExecuteAsync(db, LayerQueries.Features(definition, query), parameters, pageSize,
+            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct,
+            prepare: LayerQueries.PrepareFeatures(query));
     }
 
     /// <summary>The features a request selects (bbox, near, q, admin, layer filters) as SQL flags and bound parameters.</summary>

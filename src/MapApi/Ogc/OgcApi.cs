@@ -247,9 +247,10 @@ public static class OgcApi
 
         parameters.Add(new("limit", pageSize));
         if (afterId is not null) parameters.Add(new("after", afterId.Value));
-        var sql = LayerQueries.Features(layer, query with { After = afterId is not null });
-        var result = await GeoJsonResult.ExecuteAsync(db, sql, parameters, pageSize,
-            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct);
+        var page = query with { After = afterId is not null };
+        var result = await GeoJsonResult.ExecuteAsync(db, LayerQueries.Features(layer, page), parameters, pageSize,
+            lastId => QueryParsing.WithQueryValue(request, "after", lastId.ToString(CultureInfo.InvariantCulture)), ct,
+            prepare: LayerQueries.PrepareFeatures(page));
         var ogc = OgcRoot(request);
         result.NumberMatched = matched;
         result.ExtraLinks =

@@ -146,6 +146,119 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A search page walks a bounded number of ids, then asks the trigram index for the matches beyond them
+    /// (LayerQueries.PageIds): for words in most rows, some, few and none, with and without a box, a filter and paging,
+    /// and walks from one row to the whole table, the page is the one the plain walk over every row gives.
+    /// </summary>
+    [Fact]
+    public async Task Search_pages_that_walk_then_use_the_trigram_index_equal_the_plain_walk()
+    {
+        var teams = LayerCatalog.Find("teams")!;
+        var statusFilter = teams.Filters.Single(f => f.Name == "status");
+        await using var conn = await db.OpenConnectionAsync();
+        async Task<List<(long, string)>> Run(string sql, string q, int limit, long? after, bool bbox, bool status, bool prepare = false)
+        {
+            await using var command = new NpgsqlCommand(sql, conn);
+            command.Parameters.AddWithValue("layer_id", "teams");
+            command.Parameters.AddWithValue("q", q);
+            command.Parameters.AddWithValue("limit", limit);
+            if (bbox)
+            {
+                command.Parameters.AddWithValue("min_lon", 105.5); command.Parameters.AddWithValue("min_lat", 14.5);
+                command.Parameters.AddWithValue("max_lon", 107.5); command.Parameters.AddWithValue("max_lat", 16.5);
+            }
+            if (after is not null) command.Parameters.AddWithValue("after", after.Value);
+            if (status) command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { "active" } });
+            if (prepare) await command.PrepareAsync();
+            var rows = new List<(long, string)>();
+            await using var r = await command.ExecuteReaderAsync();
+            while (await r.ReadAsync()) rows.Add((r.GetInt64(0), r.GetString(1)));
+            return rows;
+        }
+
+        // "tiep suc": a quarter of the rows; "so 12": a few hundred; "t1999": 11; "xyzzy": none; "u": every row (no trigram).
+        string[] searches = ["tiep suc", "Đội hình số 12", "t1999", "mua thi t12", "xyzzy", "u"];
+        var (compared, beyondWalk) = (0, 0);
+        var step = 0;
+        foreach (var q in searches)
+            foreach (var limit in new[] { 1, 10, 100, 1000 })
+                // Walks of one row (0 is read as 1), a few, a quarter of the table and all of it, then the default: any
+                // walk must give the same page.
+                foreach (var walk in new string?[] { "0", "1", "7", "500", "1000000000", null })
+                {
+                    var (bbox, status) = (step % 3 == 1, step % 4 == 2);
+                    step++;
+                    long? after = null;
+                    for (var page = 0; page < 3; page++)
+                    {
+                        var query = new LayerQueries.FeatureQuery(Bbox: bbox, Search: true, AdminUnit: false, After: after is not null,
+                            Filters: status ? [statusFilter] : []);
+                        var plain = $"SELECT t.id, {LayerQueries.FeatureJson(teams)}\nFROM teams t\nWHERE {LayerQueries.Conditions(query)}" +
+                                    (after is not null ? "\n  AND t.id > @after" : "") + "\nORDER BY t.id\nLIMIT @limit + 1";
+                        var pageSql = $"WITH {LayerQueries.PageIds(teams, query, "@limit + 1", walk)}\n" +
+                                      $"SELECT t.id, {LayerQueries.FeatureJson(teams)}\nFROM page p JOIN teams t ON t.id = p.id\nORDER BY t.id";
+                        var expected = await Run(plain, q, limit, after, bbox, status);
+                        Assert.Equal(expected, await Run(pageSql, q, limit, after, bbox, status));
+                        if (walk is null)
+                        {
+                            Assert.True(LayerQueries.PrepareFeatures(query));
+                            Assert.Equal(expected, await Run(LayerQueries.Features(teams, query), q, limit, after, bbox, status, prepare: true));
+                        }
+                        compared += expected.Count;
+                        if (walk is "0" or "1" or "7" && expected.Count > 1) beyondWalk++;
+                        if (expected.Count <= limit) break;
+                        after = expected[limit - 1].Item1;
+                    }
+                }
+        Assert.True(compared > 10_000 && beyondWalk > 20, $"{compared} features compared, {beyondWalk} pages completed beyond the walk");
+
+        // In the generic plan the API prepares, the walk goes in id order and stops after its rows: a word in a quarter
+        // of the rows reads a few hundred to fill a page of 101, and a word found nowhere reads the walk's rows (about
+        // 3,400 of 20,000 here), not every row. The setting is WalkingIdsWhenSearching's.
+        var searchOnly = new LayerQueries.FeatureQuery(Bbox: false, Search: true, AdminUnit: false, After: false, Filters: []);
+        var positional = $"WITH {LayerQueries.PageIds(teams, searchOnly, "@limit + 1")}\nSELECT count(*) FROM page"
+            .Replace("@limit", "$2").Replace("@q", "$1");
+        await conn.Command("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan").ExecuteNonQueryAsync();
+        await conn.Command($"PREPARE search_page(text, int) AS {positional}").ExecuteNonQueryAsync();
+        async Task<(List<string> Plan, long Removed)> Explain(string q)
+        {
+            var plan = new List<string>();
+            await using (var e = conn.Command($"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE search_page('{q}', 100)"))
+            await using (var r = await e.ExecuteReaderAsync())
+                while (await r.ReadAsync()) plan.Add(r.GetString(0).Trim());
+            return (plan, plan.Where(line => line.StartsWith("Rows Removed by Filter:", StringComparison.Ordinal))
+                .Sum(line => long.Parse(line.Split(':')[1], CultureInfo.InvariantCulture)));
+        }
+        var (commonPlan, commonRemoved) = await Explain("tiep suc");
+        var (_, absentRemoved) = await Explain("xyzzy");
+        await conn.Command("DEALLOCATE search_page; RESET enable_seqscan; RESET plan_cache_mode").ExecuteNonQueryAsync();
+        Assert.Contains(commonPlan, line => line.StartsWith("->  Index Scan using teams_pkey", StringComparison.Ordinal));
+        Assert.InRange(commonRemoved, 100, 1000);
+        Assert.InRange(absentRemoved, 1000, 6000);
+
+        // The clusters endpoint counts and lists a search's features the same way.
+        foreach (var q in searches)
+        {
+            var query = new LayerQueries.FeatureQuery(Bbox: false, Search: true, AdminUnit: false, After: false, Filters: []);
+            var all = (long)(await conn.Command("SELECT count(*) FROM teams t WHERE t.search_text LIKE ALL (rm_like_patterns(@q))", ("q", q)).ExecuteScalarAsync())!;
+            var counted = (long)(await conn.Command(ClusterQueries.CountUpTo(teams, query), ("q", q), ("cap", 500), ("layer_id", "teams")).ExecuteScalarAsync())!;
+            Assert.Equal(Math.Min(all, 501), counted);
+            List<long> ids;
+            long returned;
+            await using (var listed = await conn.Command(ClusterQueries.Features(teams, query), ("q", q), ("limit", 50), ("layer_id", "teams")).ExecuteReaderAsync())
+            {
+                Assert.True(await listed.ReadAsync());
+                ids = System.Text.Json.Nodes.JsonNode.Parse(listed.GetString(0))!["features"]!.AsArray().Select(f => f!["id"]!.GetValue<long>()).ToList();
+                returned = listed.GetInt64(1);
+            }
+            var expected = (await Run($"SELECT t.id, '' FROM teams t WHERE {LayerQueries.Conditions(query)} ORDER BY t.id LIMIT @limit + 1", q, 49, null, false, false))
+                .Select(r => r.Item1).ToList();
+            Assert.Equal(expected, ids);
+            Assert.Equal(ids.Count, returned);
+        }
+    }
+
+    /// <summary>
     /// The tile statement before the page-first render: every feature in the tile encoded, then sorted and capped, the
     /// properties as the layer's jsonb object.
     /// </summary>
