@@ -32,6 +32,8 @@ public static class LayersBench
     static readonly List<Box> CountryBox = [new(102.1, 8.4, 109.6, 23.4)];
     // Typed without diacritics, as users do; the team's parent unit ("Tỉnh đoàn Quảng Nam") holds the name.
     static readonly List<string> Searches = ["quang nam", "ha noi", "can tho", "thanh hoa", "lao cai", "binh dinh"];
+    // Typed wrong: found in no row, so no page fills by walking ids (LayerQueries.PageIds then asks the trigram index).
+    static readonly List<string> Typos = ["quang nma", "ha noii", "thnah hoa"];
 
     /// <summary>The tile at zoom z holding each province centre: the generated teams are densest there.</summary>
     static List<Tile> CentreTiles(int z) => Generator.ProvinceCentres.Select(p =>
@@ -191,6 +193,8 @@ public static class LayersBench
         results.Add(await Measure.RunAsync("features bbox, limit 1000", "SQL, no spatial index", n, c, ProvinceBoxes,
             b => FeaturesSqlAsync(noIndex, BboxQuery, BboxParameters(b, 1000)), budget));
         await Pair("features q= (no diacritics), limit 100", Searches, q => SearchUrl(q, 100),
+            q => FeaturesSqlAsync(db, SearchQuery, SearchParameters(q, 100)));
+        await Pair("features q= (typo, found nowhere), limit 100", Typos, q => SearchUrl(q, 100),
             q => FeaturesSqlAsync(db, SearchQuery, SearchParameters(q, 100)));
         await Pair("clusters z6, whole country", CountryBox, b => ClustersUrl(b, 6), b => ClustersSqlAsync(db, b, 6));
         results.Add(await Measure.RunAsync("clusters z6, whole country", "SQL, aggregated (before the pyramid)", n, c, CountryBox,
