@@ -17,9 +17,13 @@ public static class Measure
     public static async Task<Result> RunAsync<T>(string group, string via, int count, int concurrency, IReadOnlyList<T> inputs,
         Func<T, Task> call, TimeSpan? budget = null)
     {
-        // Warm-up: a few calls, and no more than a quarter of the budget for a slow operation.
+        // Warm-up: up to 200 calls or 1 s (at least 4, and no more than a quarter of the budget for a slow operation).
+        // .NET compiles a method again, optimised, after 30 calls and a 100 ms pause: with 20 calls the API's first
+        // measured calls of a path ran unoptimised code (1 client, q= and clusters z9 at ×1.4–1.6 of their SQL in one run
+        // where other runs gave ×1.1–1.3).
         var warm = Stopwatch.StartNew();
-        for (var i = 0; i < Math.Min(20, Math.Max(4, count / 10)) && (i == 0 || budget is null || warm.Elapsed < budget / 4); i++)
+        for (var i = 0; i < 200 && (i < 4 || warm.Elapsed < TimeSpan.FromSeconds(1))
+                            && (i == 0 || budget is null || warm.Elapsed < budget / 4); i++)
             await call(inputs[(i * 7919) % inputs.Count]);
 
         var perWorker = new List<double>[concurrency];

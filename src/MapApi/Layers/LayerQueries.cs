@@ -98,8 +98,8 @@ public static class LayerQueries
     /// 37–81 ms to find and sort every match), but a rare word walks the whole table (0.6–2.2 s at a million for
     /// "quang nma"). So the walk reads at most `walk` rows (<see cref="DefaultWalk"/>); if the page is not full by then,
     /// the trigram index finds the matches beyond the last row walked (SearchQueries.LikeEveryWord), and they complete
-    /// the page: 2.2 s → 20 ms. The one-time filter leaves the index (and the count of rows to the last walked id)
-    /// unread when the walk filled the page. The words are read once, in `words`, so that a prepared plan serves any
+    /// the page: a typo costs 20 ms through the API instead of 0.56 s. The one-time filter leaves the index unread, and
+    /// the last walked id unlooked-for, when the walk filled the page. The words are read once, in `words`, so that a prepared plan serves any
     /// query. FeaturesEquivalenceTests compares every walk length with the plain walk.
     /// </summary>
     public static string PageIds(LayerDefinition layer, FeatureQuery query, string limit, string? walk = null)
