@@ -17,8 +17,10 @@ public sealed class GeoJsonResult(NpgsqlDataReader reader, NpgsqlConnection conn
 
     public const string ContentType = "application/geo+json; charset=utf-8";
 
-    /// <summary>Runs the query before the response starts, so a failing query still becomes a problem response.</summary>
-    /// <param name="prepare">Prepare the statement (kept per connection): for statements whose plan does not depend on the values.</param>
+    /// <summary>
+    /// Runs the query before the response starts, so a failing query still becomes a problem response. With prepare, the
+    /// statement is prepared (and kept per connection): for statements whose plan does not depend on the values.
+    /// </summary>
     public static async Task<GeoJsonResult> ExecuteAsync(NpgsqlDataSource dataSource, string sql, IEnumerable<NpgsqlParameter> parameters,
         int pageSize, Func<long, string>? nextLink, CancellationToken ct, bool prepare = false)
     {
