@@ -72,7 +72,7 @@ public static class LayerQueries
     public static string Features(LayerDefinition layer, FeatureQuery query)
     {
         var sql = $"WITH {PageIds(layer, query, "@limit + 1")}\nSELECT t.id, {FeatureJson(layer)}\nFROM page p JOIN {layer.Table} t ON t.id = p.id\nORDER BY t.id";
-        return query.Search ? WalkingIdsWhenSearching(query, Infrastructure.Database.WithGenericPlan(sql)) : sql;
+        return PrepareFeatures(query) ? WalkingIdsWhenSearching(query, Infrastructure.Database.WithGenericPlan(sql)) : sql;
     }
 
     /// <summary>

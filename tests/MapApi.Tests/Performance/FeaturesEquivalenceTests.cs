@@ -58,15 +58,22 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
         "  AND ST_Intersects(t.geom, ST_MakeEnvelope(@min_lon, @min_lat, @max_lon, @max_lat, 4326))" +
         (status ? "\n  AND t.status = ANY(@status)" : "") + (after ? "\n  AND t.id > @after" : "") + "\nORDER BY t.id\nLIMIT @limit + 1";
 
-    static async Task<List<(long, string)>> RunAsync(NpgsqlConnection conn, string sql, double[] box, int limit, long? after, bool status)
+    /// <summary>Runs a page statement (ids and feature text) with the parameters its query uses: a box, a search, a status filter.</summary>
+    static async Task<List<(long, string)>> RunAsync(NpgsqlConnection conn, string sql, double[]? box, int limit, long? after, bool status,
+        string? q = null, bool prepare = false)
     {
         await using var command = new NpgsqlCommand(sql, conn);
         command.Parameters.AddWithValue("layer_id", "teams");
-        command.Parameters.AddWithValue("min_lon", box[0]); command.Parameters.AddWithValue("min_lat", box[1]);
-        command.Parameters.AddWithValue("max_lon", box[2]); command.Parameters.AddWithValue("max_lat", box[3]);
+        if (box is not null)
+        {
+            command.Parameters.AddWithValue("min_lon", box[0]); command.Parameters.AddWithValue("min_lat", box[1]);
+            command.Parameters.AddWithValue("max_lon", box[2]); command.Parameters.AddWithValue("max_lat", box[3]);
+        }
+        if (q is not null) command.Parameters.AddWithValue("q", q);
         command.Parameters.AddWithValue("limit", limit);
         if (after is not null) command.Parameters.AddWithValue("after", after.Value);
         if (status) command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { "active" } });
+        if (prepare) await command.PrepareAsync();
         var rows = new List<(long, string)>();
         await using var r = await command.ExecuteReaderAsync();
         while (await r.ReadAsync()) rows.Add((r.GetInt64(0), r.GetString(1)));
@@ -156,25 +163,8 @@ public sealed class FeaturesEquivalenceTests : IAsyncLifetime
         var teams = LayerCatalog.Find("teams")!;
         var statusFilter = teams.Filters.Single(f => f.Name == "status");
         await using var conn = await db.OpenConnectionAsync();
-        async Task<List<(long, string)>> Run(string sql, string q, int limit, long? after, bool bbox, bool status, bool prepare = false)
-        {
-            await using var command = new NpgsqlCommand(sql, conn);
-            command.Parameters.AddWithValue("layer_id", "teams");
-            command.Parameters.AddWithValue("q", q);
-            command.Parameters.AddWithValue("limit", limit);
-            if (bbox)
-            {
-                command.Parameters.AddWithValue("min_lon", 105.5); command.Parameters.AddWithValue("min_lat", 14.5);
-                command.Parameters.AddWithValue("max_lon", 107.5); command.Parameters.AddWithValue("max_lat", 16.5);
-            }
-            if (after is not null) command.Parameters.AddWithValue("after", after.Value);
-            if (status) command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = new[] { "active" } });
-            if (prepare) await command.PrepareAsync();
-            var rows = new List<(long, string)>();
-            await using var r = await command.ExecuteReaderAsync();
-            while (await r.ReadAsync()) rows.Add((r.GetInt64(0), r.GetString(1)));
-            return rows;
-        }
+        Task<List<(long, string)>> Run(string sql, string q, int limit, long? after, bool bbox, bool status, bool prepare = false) =>
+            RunAsync(conn, sql, bbox ? [105.5, 14.5, 107.5, 16.5] : null, limit, after, status, q, prepare);
 
         // "tiep suc": a quarter of the rows; "so 12": a few hundred; "t1999": 11; "xyzzy": none; "u": every row (no trigram).
         string[] searches = ["tiep suc", "Đội hình số 12", "t1999", "mua thi t12", "xyzzy", "u"];
